@@ -1,0 +1,110 @@
+"""Settings declared once, as data: name, default, type and help.
+
+Precedence: defaults < ``instance/config.py`` < ``ARENA_*`` environment variables < the
+mapping a test passes. Unknown or ill-typed settings are refused at start with their name.
+"""
+
+from __future__ import annotations
+
+import os
+import runpy
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from arena.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    parse: Callable[[str], Any]
+    help: str
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a boolean: {text!r}")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("DATABASE", None, str, "Path of the SQLite file; default instance/arena.db."),
+    Setting("SECRET_KEY", None, str, "Signs the console's session cookie; default: a random key kept in instance/."),
+    Setting("CJK_FONT", None, str, "Path of a font with Chinese glyphs for images; default: a system CJK font, else mpl-font's."),
+    Setting("MAX_CONTENT_LENGTH", 16 * 1024 * 1024, int, "Largest request body accepted, in bytes (413 beyond)."),
+    Setting("BUSY_TIMEOUT_MS", 10_000, int, "How long a writer waits for SQLite's lock, in milliseconds."),
+    Setting("AUTH_FAILURES_PER_MINUTE", 10, int, "Failed token attempts allowed per client address per minute (429 beyond)."),
+    Setting("CACHE_MAX_AGE", 300, int, "Cache-Control max-age, in seconds, for published (immutable) data."),
+    Setting("SESSION_COOKIE_SECURE", False, _bool, "Send the console's cookie over HTTPS only."),
+    Setting("TESTING", False, _bool, "Flask's testing mode."),
+)
+
+BY_NAME = {s.name: s for s in SETTINGS}
+ENV_PREFIX = "ARENA_"
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parent.parent
+
+
+def instance_path() -> Path:
+    """``ARENA_INSTANCE`` if set, else ``instance/`` beside the package (as Flask finds it)."""
+    return Path(os.environ.get("ARENA_INSTANCE") or project_root() / "instance")
+
+
+def load(test_config: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Return every setting, validated; raise ConfigError naming each bad one."""
+    environ = os.environ if environ is None else environ
+    values = {s.name: s.default for s in SETTINGS}
+    problems: list[dict[str, Any]] = []
+
+    if test_config is None:
+        config_file = instance_path() / "config.py"
+        if config_file.exists():
+            found = {k: v for k, v in runpy.run_path(str(config_file)).items() if k.isupper()}
+            _merge(values, found, f"{config_file}", problems)
+        from_env = {}
+        for key, text in environ.items():
+            if key.startswith(ENV_PREFIX) and key != "ARENA_INSTANCE":
+                name = key[len(ENV_PREFIX):]
+                setting = BY_NAME.get(name)
+                if setting is None:
+                    problems.append({"field": key, "message": "unknown setting"})
+                    continue
+                try:
+                    from_env[name] = setting.parse(text)
+                except ValueError as exc:
+                    problems.append({"field": key, "message": str(exc)})
+        values.update(from_env)
+    else:
+        _merge(values, dict(test_config), "test config", problems, strict=False)
+
+    if problems:
+        raise ConfigError("invalid settings", problems)
+    if not values["DATABASE"]:
+        values["DATABASE"] = str(instance_path() / "arena.db")
+    return values
+
+
+def _merge(values: dict, found: Mapping[str, Any], source: str, problems: list, strict: bool = True) -> None:
+    for name, value in found.items():
+        setting = BY_NAME.get(name)
+        if setting is None:
+            if strict:
+                problems.append({"field": name, "message": f"unknown setting in {source}"})
+            else:
+                values[name] = value  # a test may pass Flask's own keys through
+            continue
+        if value is not None and setting.default is not None and not isinstance(value, type(setting.default)):
+            problems.append({"field": name, "message": f"expected {type(setting.default).__name__} in {source}"})
+            continue
+        values[name] = value
+
+
+def database_path(test_config: Mapping[str, Any] | None = None) -> str:
+    return load(test_config)["DATABASE"]

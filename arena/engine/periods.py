@@ -1,0 +1,97 @@
+"""Periods: month ``2026-03``, quarter ``2026-Q1``, half ``2026-H1``, year ``2026``."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_PATTERNS = (
+    ("month", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
+    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$")),
+    ("half", re.compile(r"^(\d{4})-H([12])$")),
+    ("year", re.compile(r"^(\d{4})$")),
+)
+KINDS = ("month", "quarter", "half", "year")
+
+
+class PeriodError(ValueError):
+    pass
+
+
+@dataclass(frozen=True, order=True)
+class Period:
+    year: int
+    kind: str  # month | quarter | half | year
+    n: int  # month 1-12, quarter 1-4, half 1-2, year 1
+
+    def __str__(self) -> str:
+        if self.kind == "month":
+            return f"{self.year:04d}-{self.n:02d}"
+        if self.kind == "quarter":
+            return f"{self.year:04d}-Q{self.n}"
+        if self.kind == "half":
+            return f"{self.year:04d}-H{self.n}"
+        return f"{self.year:04d}"
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        """The calendar months this period spans, in order."""
+        span = {"month": 1, "quarter": 3, "half": 6, "year": 12}[self.kind]
+        first = (self.n - 1) * span + 1
+        return tuple(f"{self.year:04d}-{m:02d}" for m in range(first, first + span))
+
+    def previous(self) -> "Period":
+        """The period of the same kind just before this one."""
+        count = {"month": 12, "quarter": 4, "half": 2, "year": 1}[self.kind]
+        if self.n > 1:
+            return Period(self.year, self.kind, self.n - 1)
+        return Period(self.year - 1, self.kind, count)
+
+
+def parse_period(text: str) -> Period:
+    """Parse a period's text; raise PeriodError saying what a period looks like."""
+    if isinstance(text, str):
+        for kind, pattern in _PATTERNS:
+            match = pattern.match(text)
+            if match:
+                year = int(match.group(1))
+                n = int(match.group(2)) if kind != "year" else 1
+                return Period(year, kind, n)
+    raise PeriodError(
+        f"not a period: {text!r} (write a month as 2026-03, a quarter as 2026-Q1, "
+        "a half-year as 2026-H1, a year as 2026)"
+    )
+
+
+def parse_month(text: str) -> Period:
+    period = parse_period(text)
+    if period.kind != "month":
+        raise PeriodError(f"not a month: {text!r} (write a month as YYYY-MM, e.g. 2026-03)")
+    return period
+
+
+def month_number(month: str) -> int:
+    """k(m): the calendar month number, 1 to 12, of ``YYYY-MM``."""
+    return int(month[5:7])
+
+
+def month_range(start: str, end: str) -> tuple[str, ...]:
+    """Every month from ``start`` to ``end`` inclusive."""
+    y, m = int(start[:4]), int(start[5:7])
+    ey, em = int(end[:4]), int(end[5:7])
+    out = []
+    while (y, m) <= (ey, em):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return tuple(out)
+
+
+def periods_containing(month: str) -> tuple[Period, ...]:
+    """The month itself, its quarter, its half and its year."""
+    y, m = int(month[:4]), int(month[5:7])
+    return (
+        Period(y, "month", m),
+        Period(y, "quarter", (m - 1) // 3 + 1),
+        Period(y, "half", (m - 1) // 6 + 1),
+        Period(y, "year", 1),
+    )
