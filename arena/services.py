@@ -1,0 +1,134 @@
+"""Services: store -> engine -> store. The CLI, the API and the scheduler all call these.
+
+Each write is one transaction holding the change and its audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import lru_cache
+from typing import Any
+
+from arena import clock
+from arena.engine.model import Contest
+from arena.engine.periods import PeriodError, parse_period
+from arena.engine.results import check_rows
+from arena.engine.rules import load_rules, rules_sha256
+from arena.engine.sheet import score
+from arena.errors import BadRequest, Conflict, Forbidden, NotFound
+from arena.ingest import parse_results
+from arena.store import audit, contests, results
+from arena.store.db import transaction
+
+
+@lru_cache(maxsize=64)
+def _parse_cached(sha256: str, text: str) -> Contest:
+    return load_rules(text)
+
+
+def contest_rules(db, contest_id: str, version: int | None = None) -> tuple[Contest, dict]:
+    """The contest's model and its stored rules row (the version in force unless one is named)."""
+    row = contests.get_rules(db, contest_id, version)
+    return _parse_cached(row["sha256"], row["yaml"]), row
+
+
+def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
+               create_only: bool = False, contest_id: str | None = None) -> dict[str, Any]:
+    """Validate a rule file and store it: a new contest, or a new rules version of one.
+
+    Returns {"contest", "version", "sha256", "created", "changed"}. A file identical to the
+    version in force stores nothing.
+    """
+    contest = load_rules(yaml_text)
+    if contest_id is not None and contest.id != contest_id:
+        raise BadRequest(f"the rule file is for contest {contest.id!r}, not {contest_id!r}",
+                         [{"path": "contest.id", "message": f"expected {contest_id!r}"}])
+    sha = rules_sha256(yaml_text)
+    when = clock.iso(clock.now(contest.timezone))
+    fields = dict(
+        contest_id=contest.id, name=contest.name, season_start=contest.season_start,
+        season_end=contest.season_end, units=[(u.code, u.name, u.group) for u in contest.units],
+        yaml_text=yaml_text, sha256=sha, author=actor, now=when, note=note,
+    )
+    with transaction(db):
+        exists = contest_exists(db, contest.id)
+        if not exists:
+            version = contests.create_contest(**fields, db=db)
+            before = None
+        elif create_only:
+            raise Conflict(f"contest {contest.id!r} exists already; save its rules as a new version instead")
+        else:
+            before = contests.get_rules(db, contest.id)["sha256"]
+            version = contests.save_rules(**fields, db=db)
+        changed = before != sha
+        if changed:
+            audit.record(db, actor=actor, action="contest.create" if not exists else "rules.save",
+                         contest=contest.id, target=f"rules v{version}", before=before, after=sha,
+                         detail={"note": note} if note else None, now=when)
+    return {"contest": contest.id, "version": version, "sha256": sha,
+            "created": not exists, "changed": changed}
+
+
+def import_results(db, contest_id: str, data: bytes, *, fmt: str, actor: str,
+                   only_unit: str | None = None) -> dict[str, int]:
+    """Parse, check and store result rows: all of them or none. Returns the counts."""
+    contest, _ = contest_rules(db, contest_id)
+    rows = check_rows(contest, parse_results(data, fmt))
+    return store_results(db, contest, rows, actor=actor, only_unit=only_unit)
+
+
+def store_results(db, contest: Contest, rows, *, actor: str, only_unit: str | None = None) -> dict[str, int]:
+    if only_unit is not None:
+        foreign = [r for r in rows if r.unit != only_unit]
+        if foreign:
+            raise Forbidden("a unit may submit only its own results",
+                            [{"row": r.row, "field": "unit", "message": f"not your unit: {r.unit}"} for r in foreign[:50]])
+    when = clock.iso(clock.now(contest.timezone))
+    tuples = [(r.unit, r.key, r.period, r.value) for r in rows]
+    with transaction(db):
+        counts = results.upsert_results(db, contest.id, tuples, actor=actor, now=when)
+        if counts["inserted"] or counts["updated"]:
+            audit.record(db, actor=actor, action="results.import", contest=contest.id,
+                         target=f"{len(tuples)} rows", after=data_sha256(tuples),
+                         detail=counts, now=when)
+    return counts
+
+
+def data_sha256(rows) -> str:
+    """sha256 of result rows in a canonical order and form, whatever order they came in."""
+    canonical = sorted((u, k, p, float(v)) for u, k, p, v in rows)
+    digest = hashlib.sha256()
+    for u, k, p, v in canonical:
+        digest.update(f"{u}\t{k}\t{p}\t{v!r}\n".encode())
+    return digest.hexdigest()
+
+
+def draft(db, contest_id: str, period: str) -> dict[str, Any]:
+    """The sheet computed now from the rules and results in force; nothing is published."""
+    contest, rules_row = contest_rules(db, contest_id)
+    try:
+        wanted = parse_period(period)
+    except PeriodError as exc:
+        raise BadRequest(str(exc), [{"field": "period", "message": str(exc)}]) from None
+    upto = wanted.months[-1]
+    data = results.load_results(db, contest.id, [m for m in contest.months if m <= upto])
+    sheet = score(contest, str(wanted), data)
+    sheet["rules_sha256"] = rules_row["sha256"]
+    sheet["data_sha256"] = data_sha256(
+        (u, k, m, v) for m, units in data.items() for u, keys in units.items() for k, v in keys.items()
+    )
+    return sheet
+
+
+def sheet_json(sheet: dict[str, Any]) -> str:
+    """The canonical JSON text of a sheet: UTF-8, Chinese unescaped, stable key order."""
+    return json.dumps(sheet, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def contest_exists(db, contest_id: str) -> bool:
+    try:
+        contests.get_rules(db, contest_id)
+    except NotFound:
+        return False
+    return True
