@@ -7,9 +7,11 @@ Binary floating-point noise must never decide a rounding: every figure is first 
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 _QUANTA = {d: Decimal(1).scaleb(-d) for d in range(0, 10)}
+# Enough digits that quantizing any finite float (up to ~1.8e308) never overflows.
+_CONTEXT = Context(prec=400, rounding=ROUND_HALF_UP)
 
 
 def round_half_up(x: float, digits: int) -> float:
@@ -17,5 +19,5 @@ def round_half_up(x: float, digits: int) -> float:
     if not math.isfinite(x):
         return x
     cleaned = Decimal(repr(round(x, 9)))
-    result = float(cleaned.quantize(_QUANTA[digits], rounding=ROUND_HALF_UP))
+    result = float(cleaned.quantize(_QUANTA[digits], context=_CONTEXT))
     return result + 0.0  # turns -0.0 into 0.0
