@@ -27,7 +27,7 @@ class ArenaError(Exception):
             return self.message
         lines = [self.message]
         for d in self.details:
-            where = ", ".join(f"{k} {d[k]}" for k in ("path", "line", "row", "field") if d.get(k) is not None)
+            where = ", ".join(f"{k} {d[k]}" for k in ("path", "line", "row", "field") if d.get(k) not in (None, ""))
             lines.append(f"  - {where + ': ' if where else ''}{d.get('message', '')}")
         return "\n".join(lines)
 
