@@ -109,6 +109,92 @@ def cmd_score(args) -> int:
     return 0
 
 
+@command("publish")
+def cmd_publish(args) -> int:
+    from arena import publishing
+
+    db, _ = open_db()
+    row, created = publishing.publish(db, args.contest, args.period, actor=actor(), note=args.note)
+    what = "published" if created else "unchanged: already published"
+    print(f"{row['contest']} {row['period']} {what} as revision {row['revision']} ({row['published_at']})")
+    return 0
+
+
+@command("verify")
+def cmd_verify(args) -> int:
+    from arena import publishing
+    from arena.store import publications
+
+    db, _ = open_db()
+    if args.period:
+        targets = [(args.period, args.revision)]
+    else:
+        targets = [(p["period"], p["revision"]) for p in publications.list_all(db, args.contest)]
+    failed = 0
+    for period, revision in targets:
+        check = publishing.verify(db, args.contest, period, revision)
+        failed += not check["ok"]
+        status = "ok" if check["ok"] else f"DIFFERS: {check['reason']}"
+        print(f"{check['period']} revision {check['revision']}: {status}")
+    if not targets:
+        print("nothing is published yet")
+    return 1 if failed else 0
+
+
+@command("publications")
+def cmd_publications(args) -> int:
+    from arena.store import publications
+    from arena.texttable import table
+
+    db, _ = open_db()
+    services_rows = publications.list_all(db, args.contest)
+    rows = [[p["period"], p["kind"], p["revision"], p["published_at"], p["author"], p["note"] or "",
+             p["rules_version"], p["data_sha256"][:12]] for p in services_rows]
+    print(table(["期间", "类型", "版次", "发布时间", "发布人", "更正说明", "规则版本", "数据sha256"], rows,
+                [False, False, True, False, False, False, True, False]))
+    return 0
+
+
+@command("scheduler")
+def cmd_scheduler(args) -> int:
+    import logging
+    from datetime import datetime, timezone
+
+    from arena import scheduler
+    from arena.store.db import connect
+
+    _, settings = open_db()
+
+    def fresh_db():
+        return connect(settings["DATABASE"], settings["BUSY_TIMEOUT_MS"])
+
+    if args.now and not args.once:
+        raise ArenaError("--now goes with --once")
+    if args.once:
+        now = None
+        if args.now:
+            try:
+                now = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
+            except ValueError:
+                raise ArenaError(f"--now: not an ISO time: {args.now!r} (e.g. 2026-04-10T09:00:00+08:00)") from None
+            if now.tzinfo is None:
+                raise ArenaError("--now needs an offset or Z (e.g. 2026-01-31T16:30:00Z)")
+        done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None)
+        for p in done:
+            print(f"published {p['contest']} {p['period']} revision {p['revision']}")
+        if not done:
+            print("nothing due")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    sched = scheduler.build(fresh_db, tick_seconds=args.tick)
+    print(f"scheduler running on {settings['DATABASE']} (Ctrl-C stops it)", flush=True)
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0
+
+
 @command("demo")
 def cmd_demo(args) -> int:
     from arena import demo, services
@@ -154,6 +240,24 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("contest")
     sc.add_argument("period")
     sc.add_argument("--json", action="store_true", help="the sheet exactly as the API shapes it")
+
+    pub = sub.add_parser("publish", help="freeze a period's sheet (a correction needs --note)")
+    pub.add_argument("contest")
+    pub.add_argument("period")
+    pub.add_argument("--note", help="更正说明: required for a revision after the first")
+
+    ver = sub.add_parser("verify", help="recompute publications from their recorded rules and data")
+    ver.add_argument("contest")
+    ver.add_argument("period", nargs="?", help="default: every publication of the contest")
+    ver.add_argument("--revision", type=int)
+
+    pubs = sub.add_parser("publications", help="list a contest's publications")
+    pubs.add_argument("contest")
+
+    sch = sub.add_parser("scheduler", help="publish what falls due, on schedule (its own process)")
+    sch.add_argument("--once", action="store_true", help="one pass: publish everything due now, then exit")
+    sch.add_argument("--now", help="with --once: act as if it were this ISO time (e.g. 2026-01-31T16:30:00Z)")
+    sch.add_argument("--tick", type=int, default=300, help="seconds between passes that catch up (default 300)")
 
     sub.add_parser("demo", help="load the Linyi demo contest with a year of synthetic results")
     return parser

@@ -16,7 +16,7 @@ from arena.engine.periods import PeriodError, parse_period
 from arena.engine.results import check_rows
 from arena.engine.rules import load_rules, rules_sha256
 from arena.engine.sheet import score
-from arena.errors import BadRequest, Conflict, Forbidden, NotFound
+from arena.errors import BadRequest, Conflict, Forbidden
 from arena.ingest import parse_results
 from arena.store import audit, contests, results
 from arena.store.db import transaction
@@ -52,7 +52,7 @@ def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
         yaml_text=yaml_text, sha256=sha, author=actor, now=when, note=note,
     )
     with transaction(db):
-        exists = contest_exists(db, contest.id)
+        exists = contests.contest_exists(db, contest.id)
         if not exists:
             version = contests.create_contest(**fields, db=db)
             before = None
@@ -126,9 +126,5 @@ def sheet_json(sheet: dict[str, Any]) -> str:
     return json.dumps(sheet, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
-def contest_exists(db, contest_id: str) -> bool:
-    try:
-        contests.get_rules(db, contest_id)
-    except NotFound:
-        return False
-    return True
+def list_contests(db) -> list[dict[str, Any]]:
+    return contests.list_contests(db)

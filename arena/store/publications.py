@@ -1,0 +1,91 @@
+"""Publications: frozen sheets, one row per (contest, period, revision), never changed.
+
+Triggers refuse UPDATE and DELETE, and refuse a revision that is not exactly the next one, so
+two publishers racing for one period can never both write revision n.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+from arena.errors import NotFound
+from arena.store.db import fetch_dicts, require_transaction
+
+SCHEMA: tuple[str, ...] = (
+    """CREATE TABLE publications (
+        contest TEXT NOT NULL REFERENCES contests(id),
+        period TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('month', 'quarter', 'half', 'year')),
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        published_at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        note TEXT,
+        rules_version INTEGER NOT NULL,
+        rules_sha256 TEXT NOT NULL,
+        data_batch INTEGER NOT NULL,
+        data_sha256 TEXT NOT NULL,
+        sheet_sha256 TEXT NOT NULL,
+        sheet TEXT NOT NULL,
+        PRIMARY KEY (contest, period, revision),
+        FOREIGN KEY (contest, rules_version) REFERENCES rules_versions (contest, version)
+    )""",
+    """CREATE TRIGGER publications_next_revision BEFORE INSERT ON publications
+       WHEN NEW.revision != 1 + coalesce((SELECT max(revision) FROM publications
+                                           WHERE contest = NEW.contest AND period = NEW.period), 0)
+       BEGIN SELECT RAISE(ABORT, 'a publication must be the next revision of its period'); END""",
+    """CREATE TRIGGER publications_no_update BEFORE UPDATE ON publications
+       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
+    """CREATE TRIGGER publications_no_delete BEFORE DELETE ON publications
+       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
+)
+
+_COLUMNS = ("contest, period, kind, revision, published_at, author, note, rules_version, rules_sha256,"
+            " data_batch, data_sha256, sheet_sha256")
+
+
+def insert(db: sqlite_utils.Database, row: dict) -> None:
+    """Write one publication; ``row`` holds every column, the sheet as canonical JSON text."""
+    require_transaction(db)
+    names = list(row)
+    db.conn.execute(
+        f"INSERT INTO publications ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
+        [row[n] for n in names],
+    )
+
+
+def latest(db: sqlite_utils.Database, contest_id: str, period: str, with_sheet: bool = True) -> dict | None:
+    """The newest revision of ``period``, or None when it was never published."""
+    columns = _COLUMNS + (", sheet" if with_sheet else "")
+    found = fetch_dicts(
+        db, f"SELECT {columns} FROM publications WHERE contest = ? AND period = ? ORDER BY revision DESC LIMIT 1",
+        (contest_id, period),
+    )
+    return found[0] if found else None
+
+
+def get(db: sqlite_utils.Database, contest_id: str, period: str, revision: int | None = None) -> dict:
+    """One revision (the newest unless named), with its sheet; NotFound if there is none."""
+    if revision is None:
+        found = latest(db, contest_id, period)
+    else:
+        rows = fetch_dicts(
+            db, f"SELECT {_COLUMNS}, sheet FROM publications WHERE contest = ? AND period = ? AND revision = ?",
+            (contest_id, period, revision),
+        )
+        found = rows[0] if rows else None
+    if found is None:
+        which = f"revision {revision} of " if revision is not None else ""
+        raise NotFound(f"{which}{period} of contest {contest_id!r} is not published")
+    return found
+
+
+def list_all(db: sqlite_utils.Database, contest_id: str) -> list[dict]:
+    """Every publication of the contest (no sheets), in the order they were made."""
+    return fetch_dicts(
+        db, f"SELECT {_COLUMNS} FROM publications WHERE contest = ? ORDER BY rowid",
+        (contest_id,),
+    )
+
+
+def published_periods(db: sqlite_utils.Database, contest_id: str) -> set[str]:
+    return {r[0] for r in db.conn.execute("SELECT DISTINCT period FROM publications WHERE contest = ?", (contest_id,))}

@@ -1,0 +1,185 @@
+"""Result rows (unit, key, period, value) and the history of every value they replaced.
+
+Imports are set-based: the batch goes into a temporary table with one executemany, then a few
+statements sort, count, archive and upsert it. A query per row would not reach 1,000,000 rows
+in seconds.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlite_utils
+
+from arena.engine.periods import PeriodError, month_range, parse_period
+from arena.errors import BadRequest, ValidationFailed
+from arena.store.contests import require_contest
+from arena.store.db import fetch_dicts, require_transaction
+
+Results = dict[str, dict[str, dict[str, float]]]  # month -> unit -> key -> value
+
+# The batch lands unindexed (appends are cheap), then is copied sorted into a table keyed like
+# results, so every later join walks both tables in the same order instead of seeking at random;
+# the key refuses a repeated (unit, key, period).
+_LANDING = """CREATE TEMP TABLE landing (
+    unit TEXT NOT NULL, key TEXT NOT NULL, period TEXT NOT NULL, value REAL NOT NULL
+)"""
+_INCOMING = """CREATE TEMP TABLE incoming (
+    period TEXT NOT NULL, unit TEXT NOT NULL, key TEXT NOT NULL, value REAL NOT NULL,
+    PRIMARY KEY (period, unit, key)
+) WITHOUT ROWID"""
+_SORT = "INSERT INTO temp.incoming SELECT period, unit, key, value FROM temp.landing ORDER BY period, unit, key"
+
+_MATCH = """FROM temp.incoming i JOIN results r
+    ON r.contest = ? AND r.period = i.period AND r.unit = i.unit AND r.key = i.key"""
+
+_ARCHIVE = f"""INSERT INTO results_history (contest, unit, key, period, value, stored_by, stored_at,
+        batch, replaced_by, replaced_at, replaced_batch)
+    SELECT r.contest, r.unit, r.key, r.period, r.value, r.stored_by, r.stored_at, r.batch, ?, ?, ?
+    {_MATCH} WHERE r.value IS NOT i.value"""
+
+# "WHERE true" lets SQLite tell the SELECT from the ON CONFLICT clause.
+_UPSERT = """INSERT INTO results (contest, unit, key, period, value, stored_by, stored_at, batch)
+    SELECT ?, unit, key, period, value, ?, ?, ? FROM temp.incoming WHERE true
+    ON CONFLICT (contest, period, unit, key) DO UPDATE
+    SET value = excluded.value, stored_by = excluded.stored_by, stored_at = excluded.stored_at,
+        batch = excluded.batch
+    WHERE results.value IS NOT excluded.value"""
+
+
+def upsert_results(
+    db: sqlite_utils.Database, contest_id: str, rows: Iterable[Sequence[Any]], *, actor: str, now: str
+) -> dict[str, int]:
+    """Store rows (unit, key, period, value, ...): new ones inserted, changed ones updated with
+    the old value moved to results_history, equal ones left alone (not even re-stamped).
+    A call that inserts or updates anything is the contest's next batch."""
+    require_transaction(db)
+    require_contest(db, contest_id)
+    conn = db.conn
+    for statement in ("DROP TABLE IF EXISTS temp.landing", "DROP TABLE IF EXISTS temp.incoming", _LANDING, _INCOMING):
+        conn.execute(statement)
+    total = conn.executemany(
+        "INSERT INTO temp.landing (unit, key, period, value) VALUES (?, ?, ?, ?)",
+        ((r[0], r[1], r[2], r[3]) for r in rows),
+    ).rowcount
+    try:
+        conn.execute(_SORT)
+    except sqlite3.IntegrityError as exc:
+        raise ValidationFailed("the same (unit, key, period) appears twice in one batch") from exc
+    conn.execute("DROP TABLE temp.landing")
+    counting = f"SELECT count(*), coalesce(sum(r.value IS NOT i.value), 0) {_MATCH}"
+    matched, changed = conn.execute(counting, (contest_id,)).fetchone()
+    if changed or total > matched:
+        batch = current_batch(db, contest_id) + 1
+        conn.execute("INSERT INTO result_batches (contest, batch, stored_by, stored_at) VALUES (?, ?, ?, ?)",
+                     (contest_id, batch, actor, now))
+        if changed:
+            conn.execute(_ARCHIVE, (actor, now, batch, contest_id))
+        conn.execute(_UPSERT, (contest_id, actor, now, batch))
+    conn.execute("DROP TABLE temp.incoming")
+    return {"inserted": total - matched, "updated": changed, "unchanged": matched - changed}
+
+
+def current_batch(db: sqlite_utils.Database, contest_id: str) -> int:
+    """The number of the contest's latest batch of changes; 0 before any result is stored."""
+    found = db.conn.execute("SELECT max(batch) FROM result_batches WHERE contest = ?", (contest_id,)).fetchone()[0]
+    return int(found or 0)
+
+
+def scored_months(db: sqlite_utils.Database, contest_id: str) -> tuple[str, ...]:
+    """Every month with at least one result row, in order (one key seek per month, no scan)."""
+    months: list[str] = []
+    sql = "SELECT min(period) FROM results WHERE contest = ? AND period > ?"
+    while (month := db.conn.execute(sql, (contest_id, months[-1] if months else "")).fetchone()[0]) is not None:
+        months.append(month)
+    return tuple(months)
+
+
+def load_results(db: sqlite_utils.Database, contest_id: str, months: Iterable[str] | None = None) -> Results:
+    """{month: {unit: {key: value}}} for ``months`` (every month if None); months without rows are absent."""
+    require_contest(db, contest_id)
+    sql, params = _in_months("SELECT period, unit, key, value FROM results WHERE contest = ?", contest_id, months)
+    return _nest(db.conn.execute(sql + " ORDER BY period, unit, key", params))
+
+
+def load_results_as_of(
+    db: sqlite_utils.Database, contest_id: str, months: Iterable[str] | None, batch: int
+) -> Results:
+    """``load_results`` as the results stood right after ``batch``: a cell holds the value whose
+    batch <= ``batch`` and that no batch <= ``batch`` replaced."""
+    require_contest(db, contest_id)
+    wanted = None if months is None else list(months)
+    current, params = _in_months("SELECT period, unit, key, value FROM results WHERE contest = ?", contest_id, wanted)
+    earlier, more = _in_months(
+        "SELECT period, unit, key, value FROM results_history WHERE contest = ?", contest_id, wanted
+    )
+    sql = f"{current} AND batch <= ? UNION ALL {earlier} AND batch <= ? AND replaced_batch > ? ORDER BY 1, 2, 3"
+    return _nest(db.conn.execute(sql, [*params, batch, *more, batch, batch]))
+
+
+def _in_months(sql: str, contest_id: str, months: Iterable[str] | None) -> tuple[str, list[Any]]:
+    if months is None:
+        return sql, [contest_id]
+    wanted = list(months)
+    return sql + f" AND period IN ({', '.join('?' * len(wanted))})", [contest_id, *wanted]
+
+
+def _nest(rows: Iterable[tuple[str, str, str, float]]) -> Results:
+    """Rows ordered by period, unit, key -> {period: {unit: {key: value}}}, each dict found once."""
+    out: Results = {}
+    current_period, current_unit = None, None
+    by_unit: dict[str, dict[str, float]] = {}
+    by_key: dict[str, float] = {}
+    for period, unit, key, value in rows:
+        if period != current_period:
+            current_period, current_unit = period, None
+            by_unit = out[period] = {}
+        if unit != current_unit:
+            current_unit = unit
+            by_key = by_unit[unit] = {}
+        by_key[key] = value
+    return out
+
+
+def list_results(
+    db: sqlite_utils.Database, contest_id: str, period: str | None = None, unit: str | None = None
+) -> list[dict]:
+    """Rows (unit, key, period, value, stored_by, stored_at) ordered by period, unit, key.
+
+    ``period`` may be a month or any longer period: its months are listed.
+    """
+    require_contest(db, contest_id)
+    sql = "SELECT unit, key, period, value, stored_by, stored_at FROM results WHERE contest = ?"
+    params: list[Any] = [contest_id]
+    if period is not None:
+        try:
+            months: tuple[str, ...] = parse_period(period).months
+        except PeriodError as exc:
+            raise BadRequest("invalid period", [{"field": "period", "message": str(exc)}]) from exc
+    elif unit is not None:
+        # Name every stored month so the (contest, period, unit) key prefix is used, not a scan.
+        first, last = (  # two queries: SQLite answers a lone min() or max() from the key alone
+            db.conn.execute(f"SELECT {f}(period) FROM results WHERE contest = ?", (contest_id,)).fetchone()[0]
+            for f in ("min", "max")
+        )
+        months = month_range(first, last) if first else ()
+    if period is not None or unit is not None:
+        sql += f" AND period IN ({', '.join('?' * len(months))})"
+        params += months
+    if unit is not None:
+        sql += " AND unit = ?"
+        params.append(unit)
+    return fetch_dicts(db, sql + " ORDER BY period, unit, key", params)
+
+
+def result_history(db: sqlite_utils.Database, contest_id: str, unit: str, key: str, period: str) -> list[dict]:
+    """Every earlier value of one cell, oldest first: value, stored_by, stored_at, replaced_by, replaced_at."""
+    require_contest(db, contest_id)
+    return fetch_dicts(
+        db,
+        "SELECT value, stored_by, stored_at, replaced_by, replaced_at FROM results_history"
+        " WHERE contest = ? AND unit = ? AND key = ? AND period = ? ORDER BY id",
+        (contest_id, unit, key, period),
+    )
