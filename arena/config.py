@@ -23,9 +23,24 @@ class Setting:
     help: str
 
 
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"not a boolean: {text!r} (use true or false)")
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE", None, str, "Path of the SQLite file; default instance/arena.db."),
     Setting("BUSY_TIMEOUT_MS", 10_000, int, "How long a writer waits for SQLite's lock, in milliseconds."),
+    Setting("MAX_CONTENT_LENGTH", 32 * 1024 * 1024, int, "Largest request body accepted, in bytes (413 beyond)."),
+    Setting("SECRET_KEY", None, str, "Signs the console's session cookie; default: a random key kept in instance/secret_key."),
+    Setting("SESSION_COOKIE_SECURE", False, _bool, "Send the console's cookie over HTTPS only."),
+    Setting("CJK_FONT", None, str, "A font file with Chinese glyphs for images; default: a system CJK font, else mpl-font's."),
+    Setting("CACHE_MAX_AGE", 300, int, "Cache-Control max-age, in seconds, for published (immutable) data."),
+    Setting("AUTH_FAILURES_PER_MINUTE", 10, int, "Failed token attempts allowed per client address per minute (429 beyond)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}
