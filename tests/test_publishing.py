@@ -138,3 +138,21 @@ def test_eight_threads_publishing_one_month_make_one_revision(tmp_path):
     assert sorted(created) == [False] * 7 + [True]
     check = connect(path)
     assert [p["revision"] for p in publications.list_all(check, "small")] == [1]
+
+
+def test_verify_confirms_every_publication_of_the_demo_year(db):
+    from arena import demo
+    from arena.engine.results import check_rows
+    from arena.ingest import RawRow
+
+    saved = services.save_rules(db, demo.DEMO_RULES.read_text(encoding="utf-8"), actor="t")
+    contest, _ = services.contest_rules(db, saved["contest"])
+    rows = [RawRow(i, r["unit"], r["key"], r["period"], r["value"])
+            for i, r in enumerate(demo.generate_results(contest), 1)]
+    services.store_results(db, contest, check_rows(contest, rows), actor="t")
+    done = publishing.publish_due(db, datetime(2027, 2, 1, tzinfo=timezone.utc))
+    periods = [p["period"] for p in done]
+    assert len(periods) == 12 + 4 + 2 + 1 and periods[-1] == "2026"
+    assert periods.index("2026-Q1") == periods.index("2026-03") + 1
+    checks = [publishing.verify(db, contest.id, p) for p in periods]
+    assert all(c["ok"] for c in checks), [c for c in checks if not c["ok"]]
