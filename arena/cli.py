@@ -147,9 +147,9 @@ def cmd_publications(args) -> int:
     from arena.texttable import table
 
     db, _ = open_db()
-    services_rows = publications.list_all(db, args.contest)
+    listed = publications.list_all(db, args.contest)
     rows = [[p["period"], p["kind"], p["revision"], p["published_at"], p["author"], p["note"] or "",
-             p["rules_version"], p["data_sha256"][:12]] for p in services_rows]
+             p["rules_version"], p["data_sha256"][:12]] for p in listed]
     print(table(["期间", "类型", "版次", "发布时间", "发布人", "更正说明", "规则版本", "数据sha256"], rows,
                 [False, False, True, False, False, False, True, False]))
     return 0

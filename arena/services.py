@@ -89,9 +89,14 @@ def store_results(db, contest: Contest, rows, *, actor: str, only_unit: str | No
     with transaction(db):
         counts = results.upsert_results(db, contest.id, tuples, actor=actor, now=when)
         if counts["inserted"] or counts["updated"]:
+            # The results' hash chain: each import's "after" hashes the previous state's hash
+            # with this batch's rows, so the audit trail shows any import left out or altered.
+            last = audit.list_audit(db, contest=contest.id, action="results.import", limit=1)
+            before = last[0]["after_sha256"] if last else None
+            after = hashlib.sha256(f"{before or ''}:{data_sha256(tuples)}".encode()).hexdigest()
             audit.record(db, actor=actor, action="results.import", contest=contest.id,
-                         target=f"{len(tuples)} rows", after=data_sha256(tuples),
-                         detail=counts, now=when)
+                         target=f"batch {results.current_batch(db, contest.id)}: {len(tuples)} rows",
+                         before=before, after=after, detail=counts, now=when)
     return counts
 
 
