@@ -98,7 +98,7 @@ def _register_errors(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
-    for module in ("arena.api", "arena.web"):
+    for module in ("arena.api", "arena.web", "arena.console"):
         try:
             package = importlib.import_module(module)
         except ModuleNotFoundError as exc:

@@ -215,6 +215,121 @@ def cmd_demo(args) -> int:
     print(f"  arena score {contest.id} 2026-06          # June's draft sheet, as a table")
     print(f"  arena score {contest.id} 2026-Q2          # the second quarter, with red and yellow flags")
     print(f"  arena score {contest.id} 2026 --json      # the year's sheet as the API shapes it")
+    done = _publish_demo_year(db, contest)
+    print(f"published {len(done)} periods of the demo year (every one due by the end of its schedule)")
+    if args.no_serve:
+        return 0
+    from arena.serve import serve
+
+    print(f"serving on http://{args.bind}/  (API: http://{args.bind}/api/contests/{contest.id}; Ctrl-C stops it)",
+          flush=True)
+    serve(args.bind, args.workers)
+    return 0
+
+
+def _publish_demo_year(db, contest) -> list[dict]:
+    """Publish every due period of the season, each at its own due moment, so published_at reads true."""
+    from arena import publishing
+    from arena.engine.calendar import due_at, season_periods
+
+    done: list[dict] = []
+    for moment in sorted({due_at(contest, p) for p in season_periods(contest)}):
+        done += publishing.publish_due(db, moment, actor="demo")
+    return done
+
+
+@command("token create")
+def cmd_token_create(args) -> int:
+    from arena import tokens
+
+    db, _ = open_db()
+    token, _row = tokens.issue(db, role=args.role, name=args.name, unit=args.unit, contest=args.contest,
+                               expires_days=args.expires, actor=actor())
+    print(token)  # alone on stdout, so scripts can capture it
+    return 0
+
+
+@command("token list")
+def cmd_token_list(args) -> int:
+    from arena import tokens
+    from arena.texttable import table
+
+    db, _ = open_db()
+    rows = [[t["id"], t["name"], t["role"], t["contest"] or "", t["unit"] or "", t["created_at"],
+             t["expires_at"] or "", t["revoked_at"] or ""] for t in tokens.list_tokens(db)]
+    print(table(["id", "name", "role", "contest", "unit", "created", "expires", "revoked"], rows,
+                [True, False, False, False, False, False, False, False]))
+    return 0
+
+
+@command("token revoke")
+def cmd_token_revoke(args) -> int:
+    from arena import tokens
+
+    db, _ = open_db()
+    done = tokens.revoke(db, args.id, actor=actor())
+    print(f"token {args.id} revoked" if done else f"token {args.id} was revoked already")
+    return 0
+
+
+@command("bench")
+def cmd_bench(args) -> int:
+    from arena import bench
+
+    if min(args.units, args.indicators, args.months, args.repeats) < 1 or args.months > 12:
+        raise ArenaError("bench: --units, --indicators, --repeats at least 1; --months from 1 to 12")
+    figures = bench.run(args.units, args.indicators, args.months, args.repeats,
+                        say=lambda line: print(f"bench: {line}", file=sys.stderr, flush=True))
+    print(json.dumps(figures, ensure_ascii=False) if args.json else bench.table(figures))
+    return 0
+
+
+@command("serve")
+def cmd_serve(args) -> int:
+    from arena.serve import serve
+
+    print(f"serving on http://{args.bind}/ with {args.workers or 'default'} workers (Ctrl-C stops it)", flush=True)
+    serve(args.bind, args.workers, args.threads)
+    return 0
+
+
+@command("board")
+def cmd_board(args) -> int:
+    from arena import config
+    from arena.render import fonts
+    from arena.render.cache import board_bytes
+    from arena.web import data
+
+    fmt = Path(args.output).suffix.lower().lstrip(".")
+    if fmt not in ("png", "svg"):
+        raise ArenaError(f"-o {args.output}: name a .png or .svg file")
+    db, settings = open_db()
+    fonts.configure(settings["CJK_FONT"])
+    pub = data.published(db, args.contest, args.period)  # not published: an error, never a draft board
+    body = board_bytes(str(config.instance_path()), pub.row, pub.contest, fmt, args.size)
+    try:
+        Path(args.output).write_bytes(body)
+    except OSError as exc:
+        raise ArenaError(f"cannot write {args.output}: {exc.strerror or exc}") from None
+    print(f"{args.output}: {pub.row['contest']} {pub.period} revision {pub.row['revision']}, "
+          f"{args.size} {fmt.upper()}, {len(body)} bytes")
+    return 0
+
+
+@command("export-static")
+def cmd_export_static(args) -> int:
+    from arena import config
+    from arena.render import fonts
+    from arena.static_export import export_static
+
+    db, settings = open_db()
+    fonts.configure(settings["CJK_FONT"])
+    try:
+        done = export_static(db, args.dir, instance_path=str(config.instance_path()))
+    except OSError as exc:
+        raise ArenaError(f"cannot write into {args.dir}: {exc.strerror or exc}") from None
+    print(f"{done['dir']}: {done['contests']} contests, {done['files']} files ({done['written']} written); "
+          "open index.html, or upload the folder to any static host")
     return 0
 
 
@@ -259,7 +374,44 @@ def build_parser() -> argparse.ArgumentParser:
     sch.add_argument("--now", help="with --once: act as if it were this ISO time (e.g. 2026-01-31T16:30:00Z)")
     sch.add_argument("--tick", type=int, default=300, help="seconds between passes that catch up (default 300)")
 
-    sub.add_parser("demo", help="load the Linyi demo contest with a year of synthetic results")
+    demo = sub.add_parser("demo", help="load the Linyi demo contest with a year of synthetic results, "
+                                       "publish its year and serve it")
+    demo.add_argument("--no-serve", action="store_true", help="load and publish, then exit")
+    demo.add_argument("--bind", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
+    demo.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+
+    tok = sub.add_parser("token", help="API tokens").add_subparsers(dest="sub", required=True)
+    tc = tok.add_parser("create", help="make a token; prints it alone (it is stored only as a hash)")
+    tc.add_argument("--role", required=True, choices=["admin", "organizer", "unit"])
+    tc.add_argument("--name", required=True, help="who holds it, for the audit trail")
+    tc.add_argument("--unit", help="unit code (role unit)")
+    tc.add_argument("--contest", help="contest id: the only contest the token may act on (required for unit)")
+    tc.add_argument("--expires", type=int, metavar="DAYS", help="expire after DAYS days (default: never)")
+    tok.add_parser("list", help="every token (never its secret)")
+    tr = tok.add_parser("revoke", help="revoke a token by id")
+    tr.add_argument("id", type=int)
+
+    srv = sub.add_parser("serve", help="serve the app with gunicorn")
+    srv.add_argument("--bind", default="127.0.0.1:8000", help="ADDRESS:PORT (default 127.0.0.1:8000)")
+    srv.add_argument("--workers", type=int, help="worker processes (default 2 per core)")
+    srv.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread workers)")
+
+    ben = sub.add_parser("bench", help="measure the performance targets on a synthetic contest (temporary database)")
+    ben.add_argument("--units", type=int, default=2850, help="units, in 3 groups (default 2850)")
+    ben.add_argument("--indicators", type=int, default=40, help="indicators, every method (default 40)")
+    ben.add_argument("--months", type=int, default=12, help="months of results, 1 to 12 (default 12)")
+    ben.add_argument("--repeats", type=int, default=3, help="repeats of each measure; figures are medians (default 3)")
+    ben.add_argument("--json", action="store_true", help="one JSON object, one key per figure")
+
+    brd = sub.add_parser("board", help="the 龙虎榜 image of a published period (PNG or SVG by extension)")
+    brd.add_argument("contest")
+    brd.add_argument("period")
+    brd.add_argument("-o", "--output", required=True, metavar="FILE", help="board.png or board.svg")
+    brd.add_argument("--size", choices=["phone", "screen"], default="phone",
+                     help="phone: 1080 px wide (default); screen: 1920x1080")
+
+    exp = sub.add_parser("export-static", help="every publication as JSON, PNG and HTML for a static host")
+    exp.add_argument("dir")
     return parser
 
 

@@ -115,8 +115,15 @@ def _v1(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def _v2_tokens(db: sqlite_utils.Database) -> None:
+    from arena.store import tokens  # API tokens and the failed-attempt counter
+
+    for statement in tokens.SCHEMA:
+        db.conn.execute(statement)
+
+
 # Append only: a released migration is never edited; a change is a new entry.
-MIGRATIONS: tuple[Migration, ...] = (_v1,)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2_tokens)
 
 
 def connect(path: str, busy_timeout_ms: int = 10000) -> sqlite_utils.Database:

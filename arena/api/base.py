@@ -1,0 +1,126 @@
+"""What every API module shares: the Blueprint with our argument parser, the access decorator
+(authorization first, documented as OpenAPI security), and the responses for published data
+(strong ETag, 304, Cache-Control) and private data (no-store).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import wraps
+from typing import Any, Callable
+
+import flask_smorest
+from flask import Response, current_app, json, request
+from webargs.flaskparser import FlaskParser
+
+from arena.api import auth, bodies
+from arena.api.schemas import Error
+from arena.errors import UnsupportedMediaType, ValidationFailed
+
+IMMUTABLE = 365 * 24 * 3600
+LOCATIONS = {"json", "query", "querystring", "view_args", "path", "headers", "form", "files"}
+
+
+class Parser(FlaskParser):
+    """webargs, but JSON is parsed strictly and every failure raises our errors."""
+
+    def _raw_load_json(self, req):
+        if (req.mimetype or "").lower() != "application/json":
+            raise UnsupportedMediaType(f"send application/json, not {req.mimetype or 'a body without a content type'}",
+                                       [{"field": "Content-Type", "message": "expected application/json"}])
+        return bodies.strict_json(req.get_data(cache=True))
+
+    def handle_error(self, error, req, schema, *, error_status_code, error_headers):
+        messages = error.messages
+        if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in LOCATIONS:
+            messages = next(iter(messages.values()))
+        raise ValidationFailed("the request is not valid", bodies.flatten(messages))
+
+
+class Blueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = Parser()
+
+
+_DOC = Blueprint("arena-doc", __name__)  # its decorators only write documentation
+
+
+ROLE_ERRORS = {
+    "anyone": (404,),
+    "unit": (401, 403, 404),
+    "organizer": (401, 403, 404),
+    "admin": (401, 403, 404),
+}
+
+
+def access(role: str, *errors: int) -> Callable:
+    """Check the caller before anything else runs; document security and the error answers.
+
+    ``role`` is anyone, unit, organizer or admin; ``errors`` are the other 4xx the view may give.
+    A ``cid`` path argument limits contest-scoped tokens to their contest.
+    """
+    if role not in ROLE_ERRORS:
+        raise ValueError(f"unknown role {role!r}")
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if role != "anyone":
+                auth.require(role, kwargs.get("cid"))
+            else:
+                auth.current()  # a token that is sent must be valid
+            return view(*args, **kwargs)
+
+        security = [{}, {"bearer": []}] if role == "anyone" else [{"bearer": []}]
+        documented = _DOC.doc(security=security)(wrapper)
+        for status in sorted({*ROLE_ERRORS[role], *errors, 401, 429}):
+            documented = _DOC.alt_response(status, schema=Error)(documented)
+        return documented
+
+    return decorator
+
+
+def raw_body(*content: tuple[str, dict[str, Any]], description: str = "") -> Callable:
+    """Document a body the view reads itself (YAML, CSV, an upload)."""
+    return _DOC.doc(requestBody={
+        "required": True, "description": description,
+        "content": {media: {"schema": schema} for media, schema in content},
+    })
+
+
+def private(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    """JSON that only its caller may see: never stored by a shared cache."""
+    response = current_app.response_class(json.dumps(data), status=status, mimetype="application/json")
+    response.headers["Cache-Control"] = "private, no-store"
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def public(body: bytes | str, etag: str, *, mimetype: str = "application/json", immutable: bool = False,
+           revalidate: bool = False, filename: str | None = None) -> Response:
+    """Public data: a strong ETag and 304 on If-None-Match. Published data may be kept by any
+    CDN for CACHE_MAX_AGE (a pinned revision for good); what can change (contests, the list of
+    publications) is revalidated on every use."""
+    data = body.encode("utf-8") if isinstance(body, str) else body
+    response = current_app.response_class(data, mimetype=mimetype)
+    response.set_etag(etag)
+    max_age = current_app.config["CACHE_MAX_AGE"]
+    if immutable:
+        response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE}, immutable"
+    else:
+        response.headers["Cache-Control"] = "public, no-cache" if revalidate else f"public, max-age={max_age}"
+    if filename:
+        response.headers["Content-Disposition"] = f"attachment; filename={filename}"
+    return response.make_conditional(request)
+
+
+def public_json(data: Any, *, revalidate: bool = False) -> Response:
+    """Derived public JSON: its ETag is the hash of its own bytes."""
+    body = json.dumps(data).encode("utf-8")
+    return public(body, hashlib.sha256(body).hexdigest(), revalidate=revalidate)
+
+
+ETAG_HEADERS = {"ETag": {"description": "strong: the publication's sha256", "schema": {"type": "string"}},
+                "Cache-Control": {"description": "public, max-age=…", "schema": {"type": "string"}}}
+IF_NONE_MATCH = {"in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"},
+                 "description": "an ETag from an earlier answer: 304 when it still matches"}

@@ -1,0 +1,230 @@
+"""marshmallow schemas at the API's edge: request bodies and query strings are loaded through
+them, and every answer is described by them in the OpenAPI spec (unknown keys are refused, so
+the spec says exactly which keys an answer has). Sheets, flags and standing: sheet_schemas.py.
+"""
+
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from arena.store.tokens import ROLES
+
+SHA = dict(required=True, validate=validate.Length(equal=64))
+
+
+def req(field: fields.Field) -> fields.Field:
+    field.required = True
+    return field
+
+
+def nullable(field: fields.Field) -> fields.Field:
+    field.allow_none = True
+    field.required = True
+    return field
+
+
+# -- errors -------------------------------------------------------------------------------
+
+class ErrorDetail(Schema):
+    class Meta:
+        description = "Where a problem is: path and line (rules), row and field (results), or field."
+
+    path = fields.String()
+    line = fields.Integer(allow_none=True)
+    column = fields.Integer()
+    row = fields.Integer(allow_none=True)
+    field = fields.String(allow_none=True)
+    message = fields.String()
+
+
+class ErrorInner(Schema):
+    code = req(fields.String())
+    message = req(fields.String())
+    details = req(fields.List(fields.Nested(ErrorDetail)))
+
+
+class Error(Schema):
+    """The one error body of every failure."""
+
+    error = req(fields.Nested(ErrorInner))
+
+
+# -- contests and rules -------------------------------------------------------------------
+
+class Season(Schema):
+    start = req(fields.String())
+    end = req(fields.String())
+
+
+class ContestItem(Schema):
+    id = req(fields.String())
+    name = req(fields.String())
+    season = req(fields.Nested(Season))
+
+
+class Group(Schema):
+    id = req(fields.String())
+    name = req(fields.String())
+
+
+class UnitInfo(Schema):
+    code = req(fields.String())
+    name = req(fields.String())
+    group = req(fields.String())
+
+
+class IndicatorInfo(Schema):
+    id = req(fields.String())
+    name = req(fields.String())
+    unit = req(fields.String())
+    weight = req(fields.Dict(keys=fields.String(), values=fields.Float(),
+                             metadata={"description": "full points per group id; a group not listed does not score it"}))
+    better = req(fields.String(validate=validate.OneOf(["higher", "lower"])))
+    method = req(fields.String())
+
+
+class AdjustmentInfo(Schema):
+    id = req(fields.String())
+    name = req(fields.String())
+    points = req(fields.Float())
+    max = nullable(fields.Float())
+    min = nullable(fields.Float())
+    veto = req(fields.Boolean())
+
+
+class ContestDetail(ContestItem):
+    timezone = req(fields.String())
+    precision = req(fields.Integer())
+    self_report = req(fields.Boolean())
+    groups = req(fields.List(fields.Nested(Group)))
+    units = req(fields.List(fields.Nested(UnitInfo)))
+    indicators = req(fields.List(fields.Nested(IndicatorInfo)))
+    adjustments = req(fields.List(fields.Nested(AdjustmentInfo)))
+
+
+class Rules(Schema):
+    version = req(fields.Integer())
+    sha256 = fields.String(**SHA)
+    yaml = req(fields.String())
+    author = req(fields.String())
+    created_at = req(fields.String())
+    note = nullable(fields.String())
+
+
+class RulesVersion(Schema):
+    version = req(fields.Integer())
+    sha256 = fields.String(**SHA)
+    author = req(fields.String())
+    created_at = req(fields.String())
+    note = nullable(fields.String())
+
+
+class RulesSaved(Schema):
+    contest = req(fields.String())
+    version = req(fields.Integer())
+    sha256 = fields.String(**SHA)
+    created = req(fields.Boolean())
+    changed = req(fields.Boolean())
+
+
+class NoteQuery(Schema):
+    note = fields.String(validate=validate.Length(max=2000), metadata={"description": "why the rules changed"})
+
+
+# -- results ------------------------------------------------------------------------------
+
+class ImportCounts(Schema):
+    inserted = req(fields.Integer())
+    updated = req(fields.Integer())
+    unchanged = req(fields.Integer())
+
+
+class StoredResult(Schema):
+    unit = req(fields.String())
+    key = req(fields.String())
+    period = req(fields.String())
+    value = req(fields.Float())
+    stored_by = req(fields.String())
+    stored_at = req(fields.String())
+
+
+class ResultsQuery(Schema):
+    period = fields.String(validate=validate.Length(max=20))
+    unit = fields.String(validate=validate.Length(max=100))
+
+
+# -- publications -------------------------------------------------------------------------
+
+class PublishRequest(Schema):
+    period = req(fields.String(validate=validate.Length(min=1, max=20), metadata={"example": "2026-03"}))
+    note = fields.String(allow_none=True, validate=validate.Length(max=2000),
+                         metadata={"description": "更正说明: required for a revision after the first"})
+
+
+class Publication(Schema):
+    contest = req(fields.String())
+    period = req(fields.String())
+    kind = req(fields.String())
+    revision = req(fields.Integer())
+    published_at = req(fields.String())
+    note = nullable(fields.String())
+    rules_sha256 = fields.String(**SHA)
+    data_sha256 = fields.String(**SHA)
+    sheet_sha256 = fields.String(**SHA)
+
+
+# -- audit and tokens ---------------------------------------------------------------------
+
+class AuditRow(Schema):
+    id = req(fields.Integer())
+    at = req(fields.String())
+    actor = req(fields.String())
+    action = req(fields.String())
+    contest = nullable(fields.String())
+    target = nullable(fields.String())
+    before_sha256 = nullable(fields.String())
+    after_sha256 = nullable(fields.String())
+    detail = nullable(fields.Dict())
+
+
+class AuditQuery(Schema):
+    contest = fields.String(validate=validate.Length(max=100))
+    action = fields.String(validate=validate.Length(max=100))
+    limit = fields.Integer(load_default=200, validate=validate.Range(min=1, max=1000))
+
+
+class Token(Schema):
+    id = req(fields.Integer())
+    name = req(fields.String())
+    role = req(fields.String(validate=validate.OneOf(ROLES)))
+    contest = nullable(fields.String())
+    unit = nullable(fields.String())
+    created_at = req(fields.String())
+    created_by = req(fields.String())
+    expires_at = nullable(fields.String())
+    revoked_at = nullable(fields.String())
+
+
+class TokenCreated(Token):
+    token = req(fields.String(metadata={"description": "shown once; only its hash is kept"}))
+
+
+class TokenRequest(Schema):
+    role = req(fields.String(validate=validate.OneOf(ROLES)))
+    name = req(fields.String(validate=validate.Length(min=1, max=100)))
+    contest = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    unit = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    expires_days = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=3650))
+
+
+class WhoAmI(Schema):
+    role = req(fields.String(validate=validate.OneOf(["anonymous", *ROLES])))
+    name = nullable(fields.String())
+    token_id = nullable(fields.Integer())
+    contest = nullable(fields.String())
+    unit = nullable(fields.String())
+
+
+class Revoked(Schema):
+    id = req(fields.Integer())
+    revoked = req(fields.Boolean())

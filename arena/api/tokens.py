@@ -1,0 +1,54 @@
+"""Tokens over the API (admins), and who the caller is (anyone)."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from arena import tokens
+from arena.api import auth, schemas
+from arena.api.base import Blueprint, access
+from arena.app import get_db
+from arena.errors import Forbidden
+
+blp = Blueprint("tokens", __name__, url_prefix="/api", description="Tokens and roles")
+
+
+@blp.route("/tokens")
+class Tokens(MethodView):
+    @blp.response(200, schemas.Token(many=True))
+    @access("admin")
+    def get(self):
+        """Every token (never its secret or hash)"""
+        return tokens.list_tokens(get_db())
+
+    @blp.response(201, schemas.TokenCreated)
+    @access("admin", 400, 415, 422)
+    @blp.arguments(schemas.TokenRequest)
+    def post(self, body):
+        """Make a token; the answer is the only time it is shown"""
+        if auth.current().contest is not None:
+            raise Forbidden("a contest-scoped admin token may not make tokens")
+        token, row = tokens.issue(get_db(), actor=auth.current().actor, **body)
+        return {**row, "token": token}, 201
+
+
+@blp.route("/tokens/<int(max=9223372036854775807):token_id>")  # SQLite integers
+class Token(MethodView):
+    @blp.response(200, schemas.Revoked)
+    @access("admin")
+    def delete(self, token_id):
+        """Revoke a token (revoked is false when it was revoked already)"""
+        if auth.current().contest is not None:
+            raise Forbidden("a contest-scoped admin token may not revoke tokens")
+        return {"id": token_id, "revoked": tokens.revoke(get_db(), token_id, actor=auth.current().actor)}
+
+
+@blp.route("/whoami")
+class WhoAmI(MethodView):
+    @blp.response(200, schemas.WhoAmI)
+    @access("anyone")
+    def get(self):
+        """The caller's role and scope (anonymous without a token)"""
+        who = auth.current()
+        return {"role": who.role, "name": who.name or None, "token_id": who.token_id, "contest": who.contest,
+                "unit": who.unit}

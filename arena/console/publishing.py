@@ -1,0 +1,66 @@
+"""Drafts and publishing: the draft sheet of any period, publish, correct with a note, and the
+list of publications with their revisions. Publishing is arena.publishing.publish, the same
+call the CLI, the API and the scheduler make."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from arena import publishing, services
+from arena.app import get_db
+from arena.console import bp
+from arena.console.auth import current_user
+from arena.console.common import chosen_period, open_contest, period_choices, problems
+from arena.errors import ArenaError, NotFound, ValidationFailed
+from arena.store import publications
+
+
+@bp.route("/contests/<contest_id>/draft")
+def draft_page(contest_id: str):
+    row, model, _ = open_contest(contest_id)
+    period = chosen_period(request.args.get("period"), model)
+    return _page(row, model, period)
+
+
+@bp.route("/contests/<contest_id>/publications", methods=["POST"])
+def publish(contest_id: str):
+    row, model, _ = open_contest(contest_id)
+    period = chosen_period(request.form.get("period"), model)
+    note = request.form.get("note", "").strip()
+    correcting = request.form.get("action") == "correct"
+    try:
+        if correcting and not note:
+            raise ValidationFailed("更正已发布的成绩必须填写更正说明", [{"field": "note", "message": "required"}])
+        done, created = publishing.publish(get_db(), contest_id, period, actor=current_user().actor, note=note or None)
+    except ArenaError as error:
+        return _page(row, model, period, error=error, note=note), error.status
+    if created:
+        flash(f"已发布 {period} 第 {done['revision']} 版。", "ok")
+    else:
+        flash(f"{period} 的成绩没有变化，仍为第 {done['revision']} 版，没有新发布。", "ok")
+    return redirect(url_for("console.draft_page", contest_id=contest_id, period=period))
+
+
+@bp.route("/contests/<contest_id>/publications")
+def publications_page(contest_id: str):
+    row, model, _ = open_contest(contest_id)
+    made = publications.list_all(get_db(), contest_id)
+    by_period: dict[str, list[dict]] = {}
+    for publication in made:
+        by_period.setdefault(publication["period"], []).append(publication)
+    return render_template("console/publications.html", contest=row, model=model, by_period=by_period)
+
+
+def _page(row: dict, model, period: str, **extra: Any):
+    db = get_db()
+    try:
+        sheet = services.draft(db, model.id, period)
+    except NotFound as exc:
+        sheet, extra["empty"] = None, exc.message
+    made = [p for p in publications.list_all(db, model.id) if p["period"] == period]
+    error = extra.get("error")
+    return render_template("console/draft.html", contest=row, model=model, period=period, sheet=sheet,
+                           periods=period_choices(model), made=made,
+                           problems=problems(error) if error else None, **extra)

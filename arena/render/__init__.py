@@ -1,0 +1,4 @@
+"""Pictures of published sheets: boards (龙虎榜), charts and the CJK font they are drawn with.
+
+Everything here uses matplotlib's object API (Figure + Agg), never pyplot.
+"""

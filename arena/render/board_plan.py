@@ -1,0 +1,61 @@
+"""What a board shows, before any drawing: each group's dragon and tiger sides, its flag lines,
+and which indicators carry a light. Pure data from the sheet and the rules.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from arena.engine.model import Contest
+
+RED = "#b71c1c"
+
+
+@dataclass
+class GroupPlan:
+    name: str
+    size: int
+    dragon: list[dict[str, Any]]
+    tiger: list[dict[str, Any]]
+    flag_lines: list[tuple[str, str]] = field(default_factory=list)  # (colour, text)
+
+
+def _flag_lines(kind: str, units: list[dict[str, Any]], yellow_counted: bool) -> list[tuple[str, str]]:
+    """Quarter: red and yellow flag holders (yellow only where the rules give the group any);
+    half and year: the red flags won in their quarters."""
+    if kind == "quarter":
+        red = [u["name"] for u in units if "red_flag" in u["flags"]]
+        yellow = [u["name"] for u in units if "yellow_flag" in u["flags"]]
+        lines = [(RED, "流动红旗：" + ("、".join(red) or "无"))]
+        return lines + ([("#9a6b00", "黄旗：" + ("、".join(yellow) or "无"))] if yellow or yellow_counted else [])
+    if kind in ("half", "year"):
+        won = [f"{u['name']}×{u['red_flags']}" for u in units if u.get("red_flags")]
+        return [(RED, "本期流动红旗：" + ("、".join(won) or "无"))]
+    return []
+
+
+def plan(sheet: dict[str, Any], contest: Contest | None = None) -> list[GroupPlan]:
+    """Each group's two sides, in rank order, and its flag lines."""
+    yellow = contest.awards.yellow_flags if contest is not None else None
+    return [GroupPlan(g["name"], len(g["units"]),
+                      [u for u in g["units"] if u.get("board") == "dragon"],
+                      [u for u in g["units"] if u.get("board") == "tiger"],
+                      _flag_lines(sheet["kind"], g["units"], yellow is not None and g["id"] in yellow.count))
+            for g in sheet["groups"]]
+
+
+def light_ids(sheet: dict[str, Any], contest: Contest) -> list[str]:
+    """Indicators that carry a light in this sheet, in the order of the rules."""
+    seen = set()
+    for group in sheet["groups"]:
+        for u in group["units"]:
+            for key, cell in u["indicators"].items():
+                if isinstance(cell, dict) and cell.get("light"):
+                    seen.add(key)
+    return [i.id for i in contest.indicators if i.id in seen]
+
+
+def legend_text(contest: Contest, lights: list[str]) -> str:
+    names = {i.id: i.name for i in contest.indicators}
+    return "灯号依次为：" + "、".join(names[k] for k in lights)

@@ -1,0 +1,89 @@
+"""Rendered files kept on disk, once per publication: ``instance/cache/<kind>/<key>``.
+
+A publication never changes, so its sheet's sha256 names everything drawn from it. Files are
+written to a temporary name beside the target and moved into place with ``os.replace``, so
+concurrent workers never read half a file (two that race both render; the last move wins,
+with identical bytes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from pathlib import Path
+from typing import Any, Callable
+
+from arena.engine.model import Contest
+from arena.errors import BadRequest
+from arena.render.canvas import check_format
+
+# Bumped when a drawing changes, so files cached by an older layout are not served again.
+RENDER_VERSION = 1
+_KEY = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z._-]{0,150}$")
+
+
+def cached(instance_path: str | os.PathLike, kind: str, key: str, render: Callable[[], bytes]) -> bytes:
+    """The bytes kept under ``kind``/``key``, rendering and keeping them the first time."""
+    if not _KEY.match(kind) or not _KEY.match(key):
+        raise BadRequest(f"not a cache key: {kind}/{key}")
+    folder = Path(instance_path) / "cache" / kind
+    target = folder / key
+    try:
+        return target.read_bytes()
+    except FileNotFoundError:
+        pass
+    data = render()
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    return data
+
+
+def sheet_of(publication: dict[str, Any]) -> dict[str, Any]:
+    """The frozen sheet of a publication row (stored as JSON text)."""
+    sheet = publication["sheet"]
+    return json.loads(sheet) if isinstance(sheet, (str, bytes)) else sheet
+
+
+def publication_key(publication: dict[str, Any]) -> str:
+    sha = str(publication.get("sheet_sha256") or "")
+    if not re.fullmatch(r"[0-9a-f]{64}", sha):
+        raise BadRequest("the publication has no valid sheet_sha256")
+    return sha
+
+
+def board_bytes(instance_path: str, publication: dict[str, Any], contest: Contest, fmt: str, size: str) -> bytes:
+    """The publication's board (boards.board_image), rendered once and then read from disk."""
+    from arena.render.boards import SIZES, board_image
+
+    check_format(fmt)
+    if size not in SIZES:
+        raise BadRequest(f"unknown board size {size!r}: use phone or screen",
+                         [{"field": "size", "message": "phone or screen"}])
+    key = f"{publication_key(publication)}-{size}-v{RENDER_VERSION}.{fmt}"
+    return cached(instance_path, "boards", key,
+                  lambda: board_image(sheet_of(publication), contest, fmt=fmt, size=size))
+
+
+def heatmap_bytes(instance_path: str, publication: dict[str, Any], contest: Contest) -> bytes:
+    """The publication's heat map of units by indicator points (charts.heatmap), kept like boards."""
+    from arena.render.charts import heatmap
+
+    key = f"{publication_key(publication)}-heatmap-v{RENDER_VERSION}.png"
+    return cached(instance_path, "charts", key, lambda: heatmap(sheet_of(publication), contest))
+
+
+def workbook_bytes(instance_path: str, publication: dict[str, Any], contest: Contest) -> bytes:
+    """The publication's Excel workbook (exports.sheet_workbook), kept like boards (the API's key)."""
+    from arena.exports import sheet_workbook
+
+    key = f"{publication_key(publication)}.xlsx"
+    return cached(instance_path, "xlsx", key, lambda: sheet_workbook(sheet_of(publication), contest))

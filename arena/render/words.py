@@ -1,0 +1,104 @@
+"""The Chinese words and labels that boards, charts, pages and workbooks share.
+
+Pure: no matplotlib here, so the pages and the Excel export can use it cheaply.
+"""
+
+from __future__ import annotations
+
+import calendar
+import unicodedata
+from datetime import datetime
+from typing import Any
+
+from arena.engine.periods import month_number, parse_period
+
+FLAG_WORDS = {"red_flag": "流动红旗", "yellow_flag": "黄旗", "warning": "约谈", "vetoed": "一票否决",
+              "missing": "未报"}
+FLAG_ORDER = ("red_flag", "yellow_flag", "warning", "vetoed", "missing")
+LIGHT_WORDS = {"green": "绿", "yellow": "黄", "red": "红"}
+BOARD_WORDS = {"dragon": "龙榜", "tiger": "虎榜"}
+_QUARTERS = ("一", "二", "三", "四")
+
+
+def period_label(period: str) -> str:
+    """2026-06 -> 2026年6月; 2026-Q2 -> 2026年第二季度; 2026-H1 -> 2026年上半年; 2026 -> 2026年度."""
+    p = parse_period(period)
+    if p.kind == "month":
+        return f"{p.year}年{p.n}月"
+    if p.kind == "quarter":
+        return f"{p.year}年第{_QUARTERS[p.n - 1]}季度"
+    if p.kind == "half":
+        return f"{p.year}年{'上' if p.n == 1 else '下'}半年"
+    return f"{p.year}年度"
+
+
+def time_label(iso: str | None) -> str:
+    """2026-07-10T09:00:00+08:00 -> 2026年7月10日 09:00 (the contest's own clock, as stored)."""
+    if not iso:
+        return "未发布（草稿）"
+    moment = datetime.fromisoformat(iso)
+    return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def cutoff_label(period: str) -> str:
+    """The data cut-off: the last day of the period's last month."""
+    last = parse_period(period).months[-1]
+    year, month = int(last[:4]), int(last[5:7])
+    return f"{year}年{month}月{calendar.monthrange(year, month)[1]}日"
+
+
+def schedule_progress(period: str) -> float:
+    """时序进度 = k(m)/12, m the period's last month."""
+    return month_number(parse_period(period).months[-1]) / 12
+
+
+def progress_label(period: str) -> str:
+    k = month_number(parse_period(period).months[-1])
+    return f"{100 * k / 12:.1f}%（{k}/12）"
+
+
+def change_text(change: int | None) -> str:
+    """↑2, ↓1; — for no move or nothing to compare with."""
+    if change is None:
+        return "—"
+    if change > 0:
+        return f"↑{change}"
+    if change < 0:
+        return f"↓{-change}"
+    return "—"
+
+
+def change_class(change: int | None) -> str:
+    """up, down or flat: 位次上升 is red and 下降 green, as Chinese boards colour them."""
+    if change is None or change == 0:
+        return "flat"
+    return "up" if change > 0 else "down"
+
+
+def flag_words(flags: list[str]) -> list[tuple[str, str]]:
+    """(flag, word) in a fixed order of importance."""
+    return [(f, FLAG_WORDS[f]) for f in FLAG_ORDER if f in flags]
+
+
+def score_text(value: Any, precision: int = 2) -> str:
+    """A total or points with the contest's decimals (91.70, not 91.7); — for none."""
+    if value is None:
+        return "—"
+    return f"{float(value):.{precision}f}"
+
+
+def text_width(text: str, size: float) -> float:
+    """Rough width in the units of ``size``: a Chinese character is one em, Latin about half."""
+    return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.56 * size for ch in text)
+
+
+def wrap(text: str, size: float, width: float) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (by text_width), at any character."""
+    lines, line = [], ""
+    for ch in text:
+        if line and text_width(line + ch, size) > width:
+            lines.append(line)
+            line = ch.lstrip()
+        else:
+            line += ch
+    return lines + [line] if line else lines

@@ -1,0 +1,46 @@
+/* The big screen: show one group at a time, and reload when a new publication appears. */
+(function () {
+  "use strict";
+  var root = document.getElementById("screen");
+  if (!root) { return; }
+  var slides = root.querySelectorAll(".slide");
+  var pager = root.querySelectorAll(".pager span");
+  var current = 0;
+
+  function show(n) {
+    for (var i = 0; i < slides.length; i++) {
+      slides[i].classList.toggle("active", i === n);
+      if (pager[i]) { pager[i].classList.toggle("on", i === n); }
+    }
+    current = n;
+  }
+
+  var rotate = parseInt(root.getAttribute("data-rotate"), 10) || 12;
+  if (slides.length > 1) {
+    setInterval(function () { show((current + 1) % slides.length); }, rotate * 1000);
+  }
+
+  var clock = document.getElementById("clock");
+  function tick() {
+    if (clock) {
+      var d = new Date();
+      var two = function (x) { return (x < 10 ? "0" : "") + x; };
+      clock.textContent = two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
+    }
+  }
+  tick();
+  setInterval(tick, 1000);
+
+  // A new publication changes the version: reload to show it. Failures wait for the next poll.
+  var version = root.getAttribute("data-version");
+  var url = root.getAttribute("data-version-url");
+  var every = parseInt(root.getAttribute("data-poll"), 10) || 30;
+  function poll() {
+    if (!window.fetch || !url) { return; }
+    fetch(url, { cache: "no-store" })
+      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (v) { if (v && v.version && v.version !== version) { window.location.reload(); } })
+      .catch(function () { /* offline for a moment: try again later */ });
+  }
+  setInterval(poll, every * 1000);
+})();

@@ -1,0 +1,235 @@
+"""The console in a real browser (headless Debian chromium driven by selenium): sign in, upload
+a file with a bad row and see it refused, upload a good one, edit a weight and see the
+preview's rank changes, save, publish, and find the publication on the public page.
+
+Screenshots of every console page land in tests/artifacts/console/ for review.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from helpers import SMALL_RULES, month_rows
+
+CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
+SHOTS = Path(__file__).parent / "artifacts" / "console"
+FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+         "--disable-background-networking", "--disable-component-update", "--disable-sync")
+
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
+                       reason="Debian's chromium and chromium-driver are not installed "
+                              "(apt-get install -y chromium chromium-driver)"),
+]
+
+# April: inv target 120 * 4/12 = 40. Rules in force (gdp weight 60, rank):
+#   A 60 + 40*12/40 = 72, B 30 + 40*16/40 = 46, C 0 + 40*8/40 = 8        -> A 1, B 2, C 3
+# gdp weight 5: A 5 + 12 = 17, B 2.5 + 16 = 18.5, C 0 + 8 = 8            -> B 1, A 2, C 3
+APRIL = month_rows("2026-04", inv=(12.0, 16.0, 8.0))
+GOOD_CSV = "单位,指标,期间,数值\n" + "".join(f"{r['unit']},{r['key']},{r['period']},{r['value']}\n" for r in APRIL)
+BAD_CSV = GOOD_CSV.replace("B,inv,2026-04,16.0", "B,inv,2026-04,十六")  # CSV line 5
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The app on 127.0.0.1:<free port> in a thread, with the small contest and an organizer token."""
+    from werkzeug.serving import make_server
+
+    from arena import create_app, services, tokens
+    from arena.app import get_db
+
+    app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "browser-test"})
+    with app.app_context():
+        db = get_db()
+        services.save_rules(db, SMALL_RULES, actor="setup")
+        rows = [r for m in ("2026-01", "2026-02", "2026-03") for r in month_rows(m)]
+        services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="setup")
+        secret, _ = tokens.issue(db, role="organizer", name="考核办张三", actor="setup")
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}", secret
+    finally:
+        server.shutdown()
+        thread.join(5)
+
+
+def cjk_fontconfig(tmp_path: Path) -> dict[str, str]:
+    """Environment for chromium with mpl-font's Noto Sans CJK as a system font (as on an office
+    PC), so screenshots show Chinese on a bare CI machine too."""
+    import mpl_font
+
+    fonts = tmp_path / "fonts"
+    fonts.mkdir()
+    for name in ("NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"):
+        (fonts / name).symlink_to(Path(mpl_font.__file__).parent / "fonts" / "noto" / name)
+    conf = tmp_path / "fonts.conf"
+    conf.write_text(f"""<?xml version="1.0"?>
+<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
+<fontconfig>
+  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
+  <dir>{fonts}</dir>
+  <cachedir>{tmp_path / "fontconfig-cache"}</cachedir>
+</fontconfig>
+""", encoding="utf-8")
+    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
+
+
+@pytest.fixture
+def browser(tmp_path):
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    options = Options()
+    options.binary_location = str(CHROMIUM)
+    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}", "--window-size=1366,900"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    service = Service(str(CHROMEDRIVER), env=cjk_fontconfig(tmp_path))
+    driver = webdriver.Chrome(service=service, options=options)
+    driver.implicitly_wait(5)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+def shoot(driver, name: str) -> None:
+    """A full-page screenshot: the window is stretched to the page's height first."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(1366, max(900, min(int(height) + 200, 6000)))  # + the browser chrome
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+    driver.set_window_size(1366, 900)
+
+
+def find(driver, css: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, css)
+
+
+def press(driver, css: str) -> None:
+    """Click a submit button and wait until the next page has replaced this one."""
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.wait import WebDriverWait
+
+    page = find(driver, "html")
+    find(driver, css).click()
+    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+
+def upload(driver, tmp_path: Path, name: str, body: str) -> None:
+    path = tmp_path / name
+    path.write_text(body, encoding="utf-8")
+    find(driver, "#results-file").send_keys(str(path))
+    press(driver, "#upload")
+
+
+def choose(driver, css: str, value: str) -> None:
+    from selenium.webdriver.support.select import Select
+
+    Select(find(driver, css)).select_by_value(value)
+
+
+def test_console_end_to_end(served, browser, tmp_path):
+    base, secret = served
+    driver = browser
+    if SHOTS.exists():
+        shutil.rmtree(SHOTS)
+
+    driver.get(f"{base}/console/")
+    assert driver.current_url == f"{base}/console/signin?next=/console/"
+    shoot(driver, "01-signin")
+    find(driver, "#token").send_keys(secret)
+    press(driver, "#signin")
+    assert "欢迎，考核办张三" in find(driver, "main").text
+    shoot(driver, "02-contests")
+
+    press(driver, "#contests a")
+    assert "甲县" in find(driver, "main").text
+    shoot(driver, "03-contest")
+
+    # results: a bad row is refused with its line, field and reason; nothing is stored
+    driver.get(f"{base}/console/contests/small/results?month=2026-04")
+    upload(driver, tmp_path, "april-bad.csv", BAD_CSV)
+    problems = find(driver, "#problems").text
+    assert "没有保存任何内容" in find(driver, ".error-box").text
+    assert "5 数值" in problems and "十六" in problems
+    assert "共 0 条数据" in find(driver, "#reported-summary").text
+    shoot(driver, "04-results-error")
+    upload(driver, tmp_path, "april.csv", GOOD_CSV)
+    assert "新增 6 条，更新 0 条，未变 0 条" in find(driver, ".flash-ok").text
+    assert "共 6 条数据" in find(driver, "#reported-summary").text
+    shoot(driver, "05-results")
+
+    # rules: edit a weight, preview the rank changes, save with a note
+    driver.get(f"{base}/console/contests/small/rules")
+    editor = find(driver, "#yaml")
+    editor.clear()
+    editor.send_keys(SMALL_RULES.replace("weight: 60, method: rank", "weight: 5, method: rank"))
+    choose(driver, "#month", "2026-04")
+    press(driver, "#preview")
+    assert "名次有变化的单位：2 个" in find(driver, "#preview-summary").text
+    row_a = find(driver, '#preview-ranks tr[data-unit="A"]').text.split()
+    row_b = find(driver, '#preview-ranks tr[data-unit="B"]').text.split()
+    assert row_a[2:] == ["1", "72.00", "2", "17.00", "↓1"]  # group, name, then ranks and totals
+    assert row_b[2:] == ["2", "46.00", "1", "18.50", "↑1"]
+    shoot(driver, "06-rules-preview")
+    find(driver, "#note").send_keys("降低增速权重")
+    press(driver, "#save")
+    assert "已保存为第 2 版" in find(driver, ".flash-ok").text
+    shoot(driver, "07-rules")
+
+    driver.get(f"{base}/console/contests/small/rules/versions")
+    assert "降低增速权重" in find(driver, "#versions").text
+    shoot(driver, "08-versions")
+    press(driver, "#compare")
+    assert "增加 1 行，删除 1 行" in find(driver, "#diff-summary").text
+    shoot(driver, "09-diff")
+
+    # publish April, then find it on the public page
+    driver.get(f"{base}/console/contests/small/draft?period=2026-04")
+    first = find(driver, 'table.sheet tbody tr').get_attribute("data-unit")
+    assert first == "B"  # under the saved rules B leads April
+    press(driver, "#publish")
+    assert "已发布 2026-04 第 1 版" in find(driver, ".flash-ok").text
+    assert "最新为第 1 版" in find(driver, "#published-status").text
+    shoot(driver, "10-draft")
+    driver.get(f"{base}/console/contests/small/publications")
+    assert "2026-04" in find(driver, "#publications").text
+    shoot(driver, "11-publications")
+    driver.get(f"{base}/console/audit?contest=small")
+    audit = find(driver, "#audit").text
+    assert "token 1 (考核办张三)" in audit and "发布" in audit and "保存规则" in audit
+    shoot(driver, "12-audit")
+
+    # no CSP violation, no missing asset; only the refused upload's 422 (the page said why)
+    expected = f"{base}/console/contests/small/results - Failed to load resource: the server responded with a status of 422"
+    console_errors = [e for e in driver.get_log("browser")
+                      if e["level"] == "SEVERE" and not e["message"].startswith(expected)]
+    assert console_errors == [], console_errors
+
+    driver.get(f"{base}/contests/small/2026-04")
+    public = find(driver, "body").text
+    assert "乙县" in public and "甲县" in public and "404" not in driver.title
+    shoot(driver, "13-public-page")
+    with urllib.request.urlopen(f"{base}/api/contests/small/publications") as answer:
+        listed = json.load(answer)
+    assert [(p["period"], p["revision"]) for p in listed] == [("2026-04", 1)]
+
+    driver.get(f"{base}/console/")
+    press(driver, "#signout")
+    assert "已退出登录" in find(driver, "main").text
+    driver.get(f"{base}/console/audit")
+    assert driver.current_url.startswith(f"{base}/console/signin")

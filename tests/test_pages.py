@@ -1,0 +1,209 @@
+"""The public pages and their images, through the app: published sheets only.
+
+The small contest (tests/helpers.py) has results for January to March; February, March and the
+first quarter are published, January is not (a draft exists for it, and must never show).
+March ranks A 1, B 2, C 3 (totals 76.00, 43.33, 10.67); Q1's red flag goes to A (count 1) and
+its yellow flag to C (count 1, from the bottom).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from datetime import datetime, timezone
+
+import pytest
+
+DUE = datetime(2026, 4, 15, 1, 0, tzinfo=timezone.utc)
+
+
+@pytest.fixture
+def app(small, tmp_path, monkeypatch):
+    from arena import publishing
+    from arena.app import create_app
+
+    monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path / "instance"))
+    for period in ("2026-02", "2026-03", "2026-Q1"):
+        publishing.publish(small, "small", period, actor="t", now=DUE)
+    return create_app({"DATABASE": str(tmp_path / "arena.db"), "TESTING": True})
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+def html(response) -> str:
+    assert response.status_code == 200, response.data[:300]
+    assert response.mimetype == "text/html"
+    return response.get_data(as_text=True)
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def test_index_lists_each_contest_with_its_latest_publication(client):
+    page = html(client.get("/"))
+    assert "小擂台" in page and 'href="/contests/small"' in page
+    assert "2026年第一季度" in page and "第1版" in page  # Q1 was published last
+
+
+def test_contest_page_shows_the_latest_month_its_board_and_the_quarter_flags(client):
+    page = html(client.get("/contests/small"))
+    assert "2026年3月成绩单" in page
+    for name in ("甲县", "乙县", "丙县"):
+        assert name in page
+    assert 'src="/contests/small/2026-03/board.png"' in page
+    assert "2026年第一季度流动红旗" in page
+    assert re.search(r"流动红旗：<a [^>]*>甲县</a>", page)
+    assert "76.00" in page and "43.33" in page and "10.67" in page
+
+
+def test_a_published_period_has_its_page(client):
+    assert "2026年2月成绩单" in html(client.get("/contests/small/2026-02"))
+    assert "2026年第一季度成绩单" in html(client.get("/contests/small/2026-Q1"))
+
+
+def test_drafts_never_show(client):
+    page = html(client.get("/contests/small"))
+    assert "2026-01" not in page and "2026年1月" not in page
+
+
+@pytest.mark.parametrize("path", [
+    "/contests/small/2026-01",     # results exist, never published
+    "/contests/small/2026-04",     # no results at all
+    "/contests/small/2026-13",     # not a period
+    "/contests/nope",
+    "/contests/small/units/Z",
+])
+def test_unpublished_or_unknown_pages_are_a_chinese_404_page(client, path):
+    response = client.get(path)
+    assert response.status_code == 404 and response.mimetype == "text/html"
+    assert "还没有发布" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("path", [
+    "/contests/small/2026-01/board.png", "/contests/small/2026-01/board.svg",
+    "/contests/small/2026-01/heatmap.png", "/contests/small/2026-01/sheet.xlsx",
+    "/contests/small/2026-01/sheet.json", "/contests/small/2026-03/sheet.json?revision=5",
+])
+def test_unpublished_files_are_404_with_the_json_error_body(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_board_images_carry_a_strong_etag_and_answer_304(client):
+    first = client.get("/contests/small/2026-03/board.png")
+    assert first.status_code == 200 and first.mimetype == "image/png"
+    assert png_size(first.data)[0] == 1080
+    etag = first.headers["ETag"]
+    assert etag.startswith('"') and not etag.startswith("W/")
+    assert "public" in first.headers["Cache-Control"]
+    again = client.get("/contests/small/2026-03/board.png", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    screen = client.get("/contests/small/2026-03/board.png?size=screen")
+    assert png_size(screen.data) == (1920, 1080) and screen.headers["ETag"] != etag
+    svg = client.get("/contests/small/2026-Q1/board.svg")
+    assert svg.mimetype == "image/svg+xml" and svg.data.startswith(b"<?xml")
+
+
+def test_a_bad_board_size_is_a_400(client):
+    response = client.get("/contests/small/2026-03/board.png?size=huge")
+    assert response.status_code == 400 and response.get_json()["error"]["details"][0]["field"] == "size"
+
+
+def test_charts_and_heatmap(client):
+    heat = client.get("/contests/small/2026-03/heatmap.png")
+    assert heat.status_code == 200 and png_size(heat.data)[0] > 500
+    chart = client.get("/contests/small/units/A/chart.png")
+    assert chart.status_code == 200 and png_size(chart.data) == (1080, 760)
+
+
+def test_sheet_json_is_the_frozen_text(app, client):
+    from arena.app import get_db
+    from arena.store import publications
+
+    with app.app_context():
+        stored = publications.get(get_db(), "small", "2026-03")
+    response = client.get("/contests/small/2026-03/sheet.json?revision=1")
+    assert response.get_data(as_text=True) == stored["sheet"]
+    assert response.headers["ETag"] == f'"{stored["sheet_sha256"]}"'
+    assert client.get("/contests/small/2026-03/sheet.json?revision=0").status_code == 400
+
+
+def test_workbook_download(client):
+    from openpyxl import load_workbook
+
+    response = client.get("/contests/small/2026-03/sheet.xlsx")
+    assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
+    assert load_workbook(io.BytesIO(response.data)).sheetnames == ["区县组", "说明"]
+
+
+def test_unit_page_shows_its_published_history(client):
+    page = html(client.get("/contests/small/units/C"))
+    assert "丙县" in page and "2026年2月" in page and "2026年3月" in page and "2026年1月" not in page
+    assert "黄旗" in page  # C is last in Q1
+    assert 'src="/contests/small/units/C/chart.png"' in page
+
+
+def test_flags_page_counts_the_year(client):
+    page = html(client.get("/contests/small/flags"))
+    assert "2026年第一季度" in page
+    assert re.search(r"甲县</a></td><td class=\"left\">区县组</td>\s*<td>1</td><td>0</td>", page)
+
+
+def test_screen_page_and_its_version_change_on_a_new_publication(app, client):
+    from arena import publishing
+    from arena.app import get_db
+
+    page = html(client.get("/contests/small/screen"))
+    for name in ("甲县", "乙县", "丙县"):
+        assert name in page
+    before = client.get("/contests/small/screen/version").get_json()["version"]
+    assert f'data-version="{before}"' in page and 'data-version-url="/contests/small/screen/version"' in page
+    with app.app_context():
+        publishing.publish(get_db(), "small", "2026-01", actor="t", now=DUE)
+    after = client.get("/contests/small/screen/version").get_json()["version"]
+    assert after != before
+
+
+def test_a_correction_shows_its_note(app, client):
+    from arena import publishing, services
+    from arena.app import get_db
+
+    with app.app_context():
+        db = get_db()
+        rows = [{"unit": "C", "key": "inv", "period": "2026-03", "value": 9.0}]
+        services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="t")
+        publishing.publish(db, "small", "2026-03", actor="t", note="丙县投资数据更正", now=DUE)
+    page = html(client.get("/contests/small/2026-03"))
+    assert "第2版" in page and "丙县投资数据更正" in page
+    assert "JSON 第1版" in page and "JSON 第2版" in page
+
+
+@pytest.mark.parametrize("path", ["/", "/contests/small", "/contests/small/2026-Q1", "/contests/small/units/A",
+                                  "/contests/small/flags", "/contests/small/screen"])
+def test_pages_use_no_external_assets(client, path):
+    page = html(client.get(path))
+    for link in re.findall(r'(?:src|href)="([^"]*)"', page) + re.findall(r'url\("([^"]*)"\)', page):
+        assert link.startswith(("/", "data:")), link
+    assert "<!doctype html>" in page and 'lang="zh-CN"' in page and "viewport" in page
+
+
+def test_pages_answer_304_to_their_etag(client):
+    first = client.get("/contests/small")
+    again = client.get("/contests/small", headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_browser_font_and_the_stylesheet_are_served(client):
+    font = client.get("/fonts/cjk-font")
+    assert font.status_code == 200 and font.mimetype in ("font/otf", "font/ttf")
+    font.close()
+    css = client.get("/assets/arena.css")
+    assert css.status_code == 200 and "ArenaCJK" in css.get_data(as_text=True)
+    css.close()

@@ -1,0 +1,151 @@
+"""`arena export-static DIR` and `arena board`: published things only, hashed names, relative links.
+
+The small contest (tests/helpers.py) has results for January to March; February, March and the
+first quarter are published, January is not.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+DUE = datetime(2026, 4, 15, 1, 0, tzinfo=timezone.utc)
+HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})\.(?P<ext>[a-z0-9]+)$")
+STABLE = {"index.html", "flags.html", "screen.html", "publications.json", "screen-version.json"}
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """The small contest with February, March and Q1 published, exported once: (db, root, site)."""
+    import json
+
+    from arena import publishing, services
+    from arena.static_export import export_static
+    from arena.store.db import connect, migrate
+
+    from helpers import SMALL_RULES, month_rows
+
+    root = tmp_path_factory.mktemp("export")
+    db = connect(str(root / "arena.db"))
+    migrate(db)
+    services.save_rules(db, SMALL_RULES, actor="t")
+    rows = [r for m in ("2026-01", "2026-02", "2026-03") for r in month_rows(m)]
+    services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="t")
+    for period in ("2026-02", "2026-03", "2026-Q1"):
+        publishing.publish(db, "small", period, actor="t", now=DUE)
+    done = export_static(db, root / "site", instance_path=str(root / "instance"))
+    assert done["contests"] == 1
+    yield db, root, root / "site"
+    db.close()
+
+
+@pytest.fixture
+def published(world, monkeypatch):
+    db, root, _ = world
+    monkeypatch.setenv("ARENA_DATABASE", str(root / "arena.db"))
+    monkeypatch.setenv("ARENA_INSTANCE", str(root / "instance"))
+    return db
+
+
+@pytest.fixture
+def site(world):
+    return world[2]
+
+
+def files(root: Path) -> list[Path]:
+    return sorted(p for p in root.rglob("*") if p.is_file())
+
+
+def test_the_site_has_every_published_page(site):
+    for page in ("index.html", "contests/small/index.html", "contests/small/2026-02/index.html",
+                 "contests/small/2026-03/index.html", "contests/small/2026-Q1/index.html",
+                 "contests/small/units/A/index.html", "contests/small/flags.html", "contests/small/screen.html"):
+        assert (site / page).is_file(), page
+
+
+def test_nothing_unpublished_is_written(site):
+    assert not (site / "contests" / "small" / "2026-01").exists()
+    for path in files(site):
+        assert "2026-01" not in path.as_posix()
+        if path.suffix in (".html", ".json"):
+            text = path.read_text(encoding="utf-8")
+            assert "2026年1月" not in text and '"period":"2026-01"' not in text
+
+
+def test_files_carry_their_content_hash(site):
+    for path in files(site):
+        if path.name in STABLE:
+            continue
+        match = HASHED.match(path.name)
+        assert match, path
+        assert hashlib.sha256(path.read_bytes()).hexdigest()[:10] == match["hash"]
+
+
+def test_every_relative_link_resolves_to_a_file(site):
+    checked = 0
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for link in re.findall(r'(?:src|href)="([^"]*)"', text) + re.findall(r'url\("([^"]*)"\)', text):
+            if link.startswith("data:"):
+                continue
+            assert not link.startswith(("/", "http:", "https:")), f"{page}: {link} is not relative"
+            assert (page.parent / link).resolve().is_file(), f"{page}: {link} is missing"
+            checked += 1
+    assert checked > 50
+
+
+def test_sheets_are_the_frozen_json_text(published, site):
+    from arena.store import publications
+
+    stored = publications.get(published, "small", "2026-03")["sheet"]
+    (json_file,) = [p for p in (site / "contests/small/2026-03").iterdir() if p.name.startswith("sheet.r1.")]
+    assert json_file.read_text(encoding="utf-8") == stored
+    boards = [p.name for p in (site / "contests/small/2026-03").iterdir() if p.name.startswith("board-")]
+    assert sorted(HASHED.match(b)["stem"] for b in boards) == ["board-phone", "board-screen"]
+
+
+def test_exporting_again_rewrites_only_the_pages(world):
+    from arena.static_export import export_static
+
+    db, root, site = world
+    before = {p: p.stat().st_mtime_ns for p in files(site) if p.name not in STABLE and p.suffix != ".html"}
+    done = export_static(db, site, instance_path=str(root / "instance"))
+    assert all(p.stat().st_mtime_ns == t for p, t in before.items())
+    assert done["written"] == len([p for p in files(site) if p.suffix == ".html"])
+
+
+def test_cli_board_writes_png_or_svg_of_a_published_period(published, tmp_path, capsys):
+    from arena.cli import main
+
+    png, svg = tmp_path / "b.png", tmp_path / "b.svg"
+    assert main(["board", "small", "2026-03", "-o", str(png)]) == 0
+    data = png.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(data[16:20], "big") == 1080
+    assert main(["board", "small", "2026-Q1", "-o", str(svg), "--size", "screen"]) == 0
+    assert svg.read_bytes().startswith(b"<?xml")
+    assert "revision 1" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, message", [
+    (["board", "small", "2026-01", "-o", "x.png"], "is not published"),
+    (["board", "small", "2026-03", "-o", "x.gif"], "name a .png or .svg file"),
+])
+def test_cli_board_refuses_drafts_and_other_formats(published, tmp_path, capsys, args, message):
+    from arena.cli import main
+
+    args = [a if not a.startswith("x.") else str(tmp_path / a) for a in args]
+    assert main(args) == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_cli_export_static(published, tmp_path, capsys):
+    from arena.cli import main
+
+    assert main(["export-static", str(tmp_path / "out")]) == 0
+    assert (tmp_path / "out" / "index.html").is_file()
+    assert "1 contests" in capsys.readouterr().out
