@@ -1,0 +1,56 @@
+"""Reading a CSV result file: UTF-8 (with or without BOM) or GBK, a header row naming the columns.
+
+Rows are numbered by line (header = 1; a quoted field may span lines, so a row is numbered by
+the line it starts on); values are kept as the strings read.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from arena.errors import BadRequest
+from arena.ingest_rows import Problems, RawRow, line_of, read_header, too_many
+
+
+def _decode(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GBK/GB18030 as Chinese office software writes it."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise BadRequest("UTF-16 text is not read: save the file as CSV UTF-8")
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    for encoding in ("utf-8", "gb18030"):  # GB18030 is GBK's superset
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError as exc:
+            where = [{"line": line_of(data, exc.start), "message": "undecodable bytes"}]
+    raise BadRequest("the file is neither UTF-8 nor GBK text", where)
+
+
+def parse_csv(data: bytes, max_rows: int) -> list[RawRow]:
+    reader = csv.reader(io.StringIO(_decode(data), newline=""))
+    problems, rows = Problems(), []
+    last_line, columns, width = 0, None, 0
+    try:
+        for record in reader:
+            line, last_line = last_line + 1, reader.line_num  # a quoted field may span lines
+            blank = not (record and (record[0] and not record[0].isspace() or "".join(record).strip()))
+            if columns is not None and len(record) >= width and not blank:
+                if len(record) == width or not "".join(record[width:]).strip():
+                    rows.append(RawRow(line, record[iu], record[ik], record[ip], record[iv]))
+                    if len(rows) > max_rows:
+                        raise too_many(max_rows)
+                    continue
+            elif blank:
+                continue
+            elif columns is None:
+                columns, width = read_header(record, problems, line)
+                iu, ik, ip, iv = columns
+                continue
+            problems.add(line, None, f"{len(record)} field{'s' * (len(record) != 1)} where the header has {width}")
+    except csv.Error as exc:
+        problems.add(last_line + 1, None, f"malformed CSV: {exc}")
+    if columns is None and not problems.count:
+        raise BadRequest("the CSV file is empty: it needs a header unit,key,period,value")
+    problems.raise_if_any("CSV file")
+    return rows

@@ -1,0 +1,80 @@
+"""What every result-file reader shares: the raw row, the list of problems, the header.
+
+Columns (CSV and XLSX): the header names the four columns, in any order, in English or
+Chinese: unit | 单位 | 单位代码, key | 指标 | 指标代码, period | 期间, value | 数值
+(English names in any case). Any other named column is refused, so a typo is never silently
+dropped; empty trailing header cells (Excel leaves them) are ignored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from arena.engine.result_problems import show_text
+from arena.errors import BadRequest, PayloadTooLarge
+
+MAX_DETAILS = 1000
+FIELDS = ("unit", "key", "period", "value")
+HEADERS = {"unit": "unit", "单位": "unit", "单位代码": "unit", "key": "key", "指标": "key", "指标代码": "key",
+           "period": "period", "期间": "period", "value": "value", "数值": "value"}
+
+
+@dataclass(slots=True)
+class RawRow:
+    row: int
+    unit: Any
+    key: Any
+    period: Any
+    value: Any
+
+
+class Problems:
+    """Every problem of a file, listed up to MAX_DETAILS, counted beyond."""
+
+    def __init__(self) -> None:
+        self.details: list[dict[str, Any]] = []
+        self.count = 0
+
+    def add(self, row: int | None, field: str | None, message: str) -> None:
+        self.count += 1
+        if len(self.details) < MAX_DETAILS:
+            self.details.append({"row": row, "field": field, "message": message})
+
+    def raise_if_any(self, what: str) -> None:
+        if not self.count:
+            return
+        more = self.count - len(self.details)
+        tail = [{"row": None, "field": None, "message": f"and {more} more not listed"}] if more else []
+        noun = "problem" if self.count == 1 else "problems"
+        raise BadRequest(f"the {what} cannot be read: {self.count} {noun}", self.details + tail)
+
+
+def too_many(max_rows: int) -> PayloadTooLarge:
+    return PayloadTooLarge(f"more than {max_rows:,} result rows in one file; split it")
+
+
+def line_of(data: bytes, offset: int) -> int:
+    return data.count(b"\n", 0, offset) + 1
+
+
+def read_header(header: list[Any], problems: Problems, row: int) -> tuple[list[int], int]:
+    """Positions of unit, key, period, value in the header, and how many columns are named."""
+    names = ["" if h is None else str(h).strip().lstrip("\ufeff") for h in header]
+    while names and not names[-1]:
+        names.pop()
+    found: dict[str, int] = {}
+    for i, name in enumerate(names):
+        field = HEADERS.get(name.lower() if name.isascii() else name)
+        if field is None:
+            label = f"column {i + 1} has no name" if not name else f"unknown column {show_text(name)}"
+            problems.add(row, None, f"{label}; the columns are unit, key, period, value (or 单位, 指标, 期间, 数值)")
+        elif field in found:
+            problems.add(row, field, f"column {field} appears twice (columns {found[field] + 1} and {i + 1})")
+        else:
+            found[field] = i
+    for field in FIELDS:
+        if field not in found:
+            problems.add(row, field, f"the header has no {field} column")
+    problems.raise_if_any("header")
+    return [found[f] for f in FIELDS], len(names)
