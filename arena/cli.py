@@ -281,7 +281,7 @@ def cmd_bench(args) -> int:
     figures = bench.run(args.units, args.indicators, args.months, args.repeats,
                         say=lambda line: print(f"bench: {line}", file=sys.stderr, flush=True))
     print(json.dumps(figures, ensure_ascii=False) if args.json else bench.table(figures))
-    return 0
+    return 1 if figures["errors"] else 0
 
 
 @command("serve")

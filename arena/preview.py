@@ -10,11 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 from arena import services
-from arena.engine.periods import PeriodError, parse_period
 from arena.engine.rules import load_rules, rules_sha256
 from arena.engine.sheet import score
 from arena.errors import ArenaError, BadRequest
-from arena.store import contests, results
+from arena.store import contests
 
 
 def _ranks(sheet: dict | None) -> dict[str, tuple[str, str, int, float]]:
@@ -31,17 +30,11 @@ def preview(db, contest_id: str, yaml_text: str, period: str) -> dict[str, Any]:
     if new.id != contest_id:
         raise BadRequest(f"the rule file is for contest {new.id!r}, not {contest_id!r}",
                          [{"path": "contest.id", "message": f"expected {contest_id!r}"}])
-    try:
-        wanted = parse_period(period)
-    except PeriodError as exc:
-        raise BadRequest(str(exc), [{"field": "period", "message": str(exc)}]) from None
-    upto = wanted.months[-1]
-    data = results.load_results(db, contest_id, [m for m in new.months if m <= upto])
+    wanted = services.parse_wanted(period)
+    data = services.sheet_inputs(db, new, wanted)
     sheet = score(new, str(wanted), data)
     sheet["rules_sha256"] = rules_sha256(yaml_text)
-    sheet["data_sha256"] = services.data_sha256(
-        (u, k, m, v) for m, units in data.items() for u, keys in units.items() for k, v in keys.items()
-    )
+    sheet["data_sha256"] = services.results_sha256(data)
     try:
         before = services.draft(db, contest_id, str(wanted))
     except ArenaError:  # the period has no sheet under the rules in force (e.g. a new season)

@@ -14,9 +14,9 @@ from typing import Any
 
 from arena import clock, services
 from arena.engine.calendar import due_periods, local_moment
-from arena.engine.periods import PeriodError, parse_period
+from arena.engine.periods import parse_period
 from arena.engine.sheet import score
-from arena.errors import BadRequest, ValidationFailed
+from arena.errors import ValidationFailed
 from arena.store import audit, publications, results
 from arena.store.db import transaction
 
@@ -28,28 +28,6 @@ def _content(sheet: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sheet.items() if k not in _ENVELOPE}
 
 
-def _period(text: str):
-    try:
-        return parse_period(text)
-    except PeriodError as exc:
-        raise BadRequest(str(exc), [{"field": "period", "message": str(exc)}]) from None
-
-
-def _inputs(db, contest, period, batch: int | None = None):
-    """The rows a period's sheet depends on: every season month up to its last (as of ``batch``)."""
-    upto = period.months[-1]
-    months = [m for m in contest.months if m <= upto]
-    if batch is None:
-        return results.load_results(db, contest.id, months)
-    return results.load_results_as_of(db, contest.id, months, batch)
-
-
-def _data_sha256(data) -> str:
-    return services.data_sha256(
-        (u, k, m, v) for m, units in data.items() for u, keys in units.items() for k, v in keys.items()
-    )
-
-
 def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = None,
             now: datetime | None = None, first_only: bool = False) -> tuple[dict[str, Any], bool]:
     """Freeze ``period``'s sheet. Returns (publication without its sheet, created).
@@ -58,12 +36,12 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
     becomes the next revision, and a revision after the first needs a note (更正说明).
     ``first_only`` (the scheduler's way) returns any existing revision as it is.
     """
-    wanted = _period(period)
+    wanted = services.parse_wanted(period)
     note = (note or "").strip() or None
     with transaction(db):
         contest, rules_row = services.contest_rules(db, contest_id)
         batch = results.current_batch(db, contest.id)
-        data = _inputs(db, contest, wanted)
+        data = services.sheet_inputs(db, contest, wanted)
         sheet = score(contest, str(wanted), data)
         newest = publications.latest(db, contest.id, str(wanted))
         if newest is not None and (first_only or _content(json.loads(newest["sheet"])) == _content(sheet)):
@@ -77,7 +55,7 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
             )
         when = clock.iso(local_moment(contest, now) if now else clock.now(contest.timezone))
         sheet.update(revision=revision, published_at=when, note=note,
-                     rules_sha256=rules_row["sha256"], data_sha256=_data_sha256(data))
+                     rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
         text = services.sheet_json(sheet)
         row = {
             "contest": contest.id, "period": str(wanted), "kind": wanted.kind, "revision": revision,
@@ -99,13 +77,13 @@ def verify(db, contest_id: str, period: str, revision: int | None = None) -> dic
 
     Returns {"period", "revision", "ok", "reason"}; ok means byte-identical JSON.
     """
-    stored = publications.get(db, contest_id, str(_period(period)), revision)
+    stored = publications.get(db, contest_id, str(services.parse_wanted(period)), revision)
     contest, rules_row = services.contest_rules(db, contest_id, stored["rules_version"])
     wanted = parse_period(stored["period"])
-    data = _inputs(db, contest, wanted, stored["data_batch"])
+    data = services.sheet_inputs(db, contest, wanted, stored["data_batch"])
     sheet = score(contest, str(wanted), data)
     sheet.update(revision=stored["revision"], published_at=stored["published_at"], note=stored["note"],
-                 rules_sha256=rules_row["sha256"], data_sha256=_data_sha256(data))
+                 rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
     same = services.sheet_json(sheet) == stored["sheet"]
     reason = None
     if sheet["data_sha256"] != stored["data_sha256"]:
@@ -123,7 +101,7 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler") -> list[dict[str
     done = []
     for listed in services.list_contests(db):
         contest, _ = services.contest_rules(db, listed["id"])
-        scored = results.scored_months(db, contest.id)
+        scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
         already = publications.published_periods(db, contest.id)
         for period in due_periods(contest, now, scored):
             if str(period) in already:

@@ -12,10 +12,10 @@ from typing import Any
 
 from arena import clock
 from arena.engine.model import Contest
-from arena.engine.periods import PeriodError, parse_period
+from arena.engine.periods import Period, PeriodError, parse_period
 from arena.engine.results import check_rows
 from arena.engine.rules import load_rules, rules_sha256
-from arena.engine.sheet import score
+from arena.engine.sheet import Results, score, scored_months, sheet_months
 from arena.errors import BadRequest, Conflict, Forbidden
 from arena.ingest import parse_results
 from arena.store import audit, contests, results
@@ -109,20 +109,37 @@ def data_sha256(rows) -> str:
     return digest.hexdigest()
 
 
+def sheet_inputs(db, contest: Contest, period: Period, batch: int | None = None) -> Results:
+    """The rows ``period``'s sheet is computed from (``sheet_months``: the period itself and
+    what its change, warnings and flags look back on), now or as they stood after ``batch``."""
+    if batch is None:
+        scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
+        return results.load_results(db, contest.id, sheet_months(contest, str(period), scored))
+    upto = [m for m in contest.months if m <= period.months[-1]]
+    everything = results.load_results_as_of(db, contest.id, upto, batch)
+    wanted = sheet_months(contest, str(period), scored_months(contest, everything))
+    return {m: rows for m, rows in everything.items() if m in wanted}
+
+
+def results_sha256(data: Results) -> str:
+    return data_sha256((u, k, m, v) for m, units in data.items() for u, keys in units.items() for k, v in keys.items())
+
+
+def parse_wanted(period: str) -> Period:
+    try:
+        return parse_period(period)
+    except PeriodError as exc:
+        raise BadRequest(str(exc), [{"field": "period", "message": str(exc)}]) from None
+
+
 def draft(db, contest_id: str, period: str) -> dict[str, Any]:
     """The sheet computed now from the rules and results in force; nothing is published."""
     contest, rules_row = contest_rules(db, contest_id)
-    try:
-        wanted = parse_period(period)
-    except PeriodError as exc:
-        raise BadRequest(str(exc), [{"field": "period", "message": str(exc)}]) from None
-    upto = wanted.months[-1]
-    data = results.load_results(db, contest.id, [m for m in contest.months if m <= upto])
+    wanted = parse_wanted(period)
+    data = sheet_inputs(db, contest, wanted)
     sheet = score(contest, str(wanted), data)
     sheet["rules_sha256"] = rules_row["sha256"]
-    sheet["data_sha256"] = data_sha256(
-        (u, k, m, v) for m, units in data.items() for u, keys in units.items() for k, v in keys.items()
-    )
+    sheet["data_sha256"] = results_sha256(data)
     return sheet
 
 

@@ -67,12 +67,13 @@ def served(tmp_path):
 def cjk_fontconfig(tmp_path: Path) -> dict[str, str]:
     """Environment for chromium with mpl-font's Noto Sans CJK as a system font (as on an office
     PC), so screenshots show Chinese on a bare CI machine too."""
-    import mpl_font
+    from arena.render.fonts import package_fonts  # finds mpl-font's files without importing it
 
     fonts = tmp_path / "fonts"
     fonts.mkdir()
+    noto = Path(package_fonts()[0]).parent
     for name in ("NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"):
-        (fonts / name).symlink_to(Path(mpl_font.__file__).parent / "fonts" / "noto" / name)
+        (fonts / name).symlink_to(noto / name)
     conf = tmp_path / "fonts.conf"
     conf.write_text(f"""<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "fonts.dtd">

@@ -16,7 +16,7 @@ from typing import AbstractSet, Mapping, Sequence
 
 from arena.engine.methods import competition_ranks
 from arena.engine.model import Board, FlagRule
-from arena.engine.numbers import round_half_up
+from arena.engine.numbers import round_half_up_list
 
 
 @dataclass(frozen=True)
@@ -47,7 +47,7 @@ def standing(
     """Within each group: not vetoed first, then S rounded half up to ``precision``, higher
     first, then ``tie_keys`` (tie_break points as shown, months only), higher first; units
     still equal share the best rank, so vetoed units' ranks continue after the others'."""
-    shown = {u: round_half_up(s, precision) for u, s in totals.items()}
+    shown = dict(zip(totals, round_half_up_list(totals.values(), precision)))
     ranks: dict[str, int] = {}
     for members in groups.values():
         keys = {

@@ -10,32 +10,21 @@ without tie_break.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, Iterable, Mapping
 
 from arena.engine import awards
 from arena.engine.awards import Standing
-from arena.engine.methods import Column, ScoringError, indicator_points, light, scoring_error
-from arena.engine.model import Contest, Indicator
-from arena.engine.numbers import round_half_up
+from arena.engine.methods import ScoringError
+from arena.engine.model import Contest
+from arena.engine.month import UnitMonth, layout_of, score_month
+from arena.engine.numbers import round_half_up_list
 from arena.engine.periods import Period, PeriodError, parse_period
+from arena.engine.results import paused_gc
 from arena.errors import BadRequest, NotFound
 
-__all__ = ["Results", "ScoringError", "score", "score_month", "scored_months"]
+__all__ = ["Results", "ScoringError", "UnitMonth", "score", "score_month", "scored_months", "sheet_months"]
 
 Results = Mapping[str, Mapping[str, Mapping[str, float]]]  # month -> unit code -> key -> value
-
-
-@dataclass
-class UnitMonth:
-    """One unit's month, unrounded. ``points[i]`` is None where the unit does not score i."""
-
-    points: dict[str, float | None]
-    cells: dict[str, dict[str, Any] | None]
-    adjustments: dict[str, float]  # non-veto items with a row, after their caps
-    vetoed: bool
-    missing: bool
-    total: float  # S
 
 
 def scored_months(contest: Contest, results: Results) -> tuple[str, ...]:
@@ -48,113 +37,42 @@ def scored_months(contest: Contest, results: Results) -> tuple[str, ...]:
     )
 
 
-def _groups(contest: Contest) -> dict[str, list[str]]:
-    members: dict[str, list[str]] = {g: [] for g in contest.groups}
-    for unit in contest.units:
-        members.setdefault(unit.group, []).append(unit.code)
-    return members
-
-
-def _round4(x: float | None) -> float | None:
-    return None if x is None else round_half_up(x, 4)
-
-
-def _checked(unit: str, key: str, value: float) -> float:
-    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
-        raise scoring_error(unit, key, f"the value {value!r} is not a finite number")
-    return value
-
-
-def _adjustments(
-    contest: Contest, unit: str, row: Mapping[str, float]
-) -> tuple[dict[str, float], bool]:
-    """c * points, kept <= max (points > 0) or >= min (points < 0); a veto item with c > 0
-    vetoes the unit and adds no points."""
-    shown: dict[str, float] = {}
-    vetoed = False
-    for adj in contest.adjustments:
-        if adj.id not in row:
-            continue
-        count = _checked(unit, adj.id, row[adj.id])
-        if adj.veto:
-            vetoed = vetoed or count > 0
-            continue
-        pts = count * adj.points
-        if adj.points > 0 and adj.max is not None:
-            pts = min(pts, adj.max)
-        if adj.points < 0 and adj.min is not None:
-            pts = max(pts, adj.min)
-        shown[adj.id] = pts
-    return shown, vetoed
-
-
-def _column(
-    contest: Contest, ind: Indicator, members: list[str], group: str, month: str,
-    rows: Mapping[str, Mapping[str, float]],
-) -> tuple[dict[str, float | None], dict[str, dict[str, Any] | None]]:
-    """One indicator over one group: each unit's points (None: not scored) and cell."""
-    exempt = contest.exempt
-    assessed = [u for u in members if group in ind.weight and ind.id not in exempt.get(u, ())]
-    values = {u: _checked(u, ind.id, rows[u][ind.id]) for u in assessed if ind.id in rows.get(u, {})}
-    col = Column(ind, ind.weight.get(group, 0.0), month, values)
-    got, lights = indicator_points(col), contest.lights_for(ind)
-    points: dict[str, float | None] = dict.fromkeys(members)
-    cells: dict[str, dict[str, Any] | None] = dict.fromkeys(members)
-    for u in assessed:
-        x, r = values.get(u), col.ratios.get(u)
-        points[u] = got.get(u, 0.0)
-        cells[u] = {
-            "value": x, "target": _round4(ind.period_target(u, month)), "ratio": _round4(r),
-            "points": round_half_up(got.get(u, 0.0), contest.precision),
-            "light": light(lights, ind, u, month, x, r), "missing": x is None,
-        }
-    return points, cells
-
-
-def score_month(
-    contest: Contest, month: str, rows: Mapping[str, Mapping[str, float]]
-) -> dict[str, UnitMonth]:
-    """Every listed unit's month: points and cells column by column, then S."""
-    points: dict[str, dict[str, float | None]] = {u.code: {} for u in contest.units}
-    cells: dict[str, dict[str, dict[str, Any] | None]] = {u.code: {} for u in contest.units}
-    groups = _groups(contest)
-    for ind in contest.indicators:
-        for group, members in groups.items():
-            col_points, col_cells = _column(contest, ind, members, group, month, rows)
-            for u in members:
-                points[u][ind.id], cells[u][ind.id] = col_points[u], col_cells[u]
-    out = {}
-    for group, members in groups.items():
-        weights = {i.id: i.weight[group] for i in contest.indicators if group in i.weight}
-        full = math.fsum(weights.values())
-        for u in members:
-            scored = [i for i, p in points[u].items() if p is not None]
-            total = math.fsum(points[u][i] for i in scored)  # type: ignore[misc]
-            assessed_w = math.fsum(weights[i] for i in scored)
-            if assessed_w < full:  # exempt: scale up to the group's full weight
-                total = total * full / assessed_w if assessed_w > 0 else 0.0
-            adjustments, vetoed = _adjustments(contest, u, rows.get(u, {}))
-            out[u] = UnitMonth(
-                points[u], cells[u], adjustments, vetoed,
-                missing=any(c is not None and c["missing"] for c in cells[u].values()),
-                total=math.fsum([total, *adjustments.values()]),
-            )
-    return out
+def sheet_months(contest: Contest, period: str, scored: Iterable[str]) -> tuple[str, ...]:
+    """The months whose rows the sheet of ``period`` reads, given the scored months (those with
+    a row of a listed unit for a known key, as every stored row is): the sheet of ``period``
+    from the results of these months alone is the sheet from all of them. A month: itself, the
+    previous scored month (change) and the last N scored months (warnings); a quarter, half or
+    year: its months and those of the period before it (change)."""
+    try:
+        p = parse_period(period)
+    except PeriodError as exc:
+        raise BadRequest(str(exc)) from exc
+    done = sorted(set(scored) & set(contest.months))
+    if p.kind == "month":
+        before, upto = [m for m in done if m < str(p)], [m for m in done if m <= str(p)]
+        wanted = set(before[-1:]) | set(upto[-(contest.awards.last_place_months or 1):])
+    else:
+        wanted = set(p.months) | set(p.previous().months)
+    return tuple(m for m in done if m in wanted)
 
 
 class _Scorer:
-    """Scores what a sheet needs, each month and period at most once."""
+    """Scores what a sheet needs, each month and period at most once; cells only for the
+    month the sheet shows (``shown``)."""
 
-    def __init__(self, contest: Contest, results: Results):
+    def __init__(self, contest: Contest, results: Results, shown: Period):
         self.contest, self.results = contest, results
         self.scored = scored_months(contest, results)
-        self.groups = _groups(contest)
+        self.groups = layout_of(contest).groups
+        self.shown = str(shown) if shown.kind == "month" else None
         self._months: dict[str, dict[str, UnitMonth]] = {}
         self._standings: dict[str, Standing | None] = {}
 
     def month(self, month: str) -> dict[str, UnitMonth]:
         if month not in self._months:
-            self._months[month] = score_month(self.contest, month, self.results.get(month, {}))
+            self._months[month] = score_month(
+                self.contest, month, self.results.get(month, {}), cells=month == self.shown
+            )
         return self._months[month]
 
     def scored_in(self, period: Period) -> list[str]:
@@ -177,11 +95,10 @@ class _Scorer:
         vetoed = {u for u in codes if any(ms[u].vetoed for ms in months)}
         tie_keys = None
         if period.kind == "month":  # tie_break points as shown, unscaled; not scored counts 0
-            points = {u: months[0][u].points for u in codes}
-            tie_keys = {
-                u: tuple(round_half_up(points[u].get(i) or 0.0, prec) for i in self.contest.tie_break)
-                for u in codes
-            }
+            at = {ind.id: k for k, ind in enumerate(self.contest.indicators)}
+            cols = [round_half_up_list([(months[0][u].row[at[i]] if i in at else None) or 0.0 for u in codes], prec)
+                    for i in self.contest.tie_break]
+            tie_keys = dict(zip(codes, zip(*cols))) if cols else {u: () for u in codes}
         return awards.standing(self.groups, totals, vetoed, prec, tie_keys)
 
     def red_flags(self, quarter: Period, group: str) -> set[str]:
@@ -210,13 +127,16 @@ def _warned(scorer: _Scorer, p: Period, members: list[str]) -> set[str]:
 
 
 def _mean_points(
-    months: list[dict[str, UnitMonth]], unit: str, indicator: str, precision: int
-) -> float | None:
-    """Longer periods: the mean of the unit's unrounded points over the scored months."""
-    points = [ms[unit].points[indicator] for ms in months]
-    if any(p is None for p in points):
-        return None
-    return round_half_up(math.fsum(points) / len(points), precision)  # type: ignore[arg-type]
+    months: list[dict[str, UnitMonth]], members: list[str], ids: list[str], precision: int
+) -> dict[str, dict[str, float | None]]:
+    """Longer periods: each unit's mean of its unrounded points over the scored months, per
+    indicator (None where a month does not score it), rounded all at once."""
+    means: list[list[float | None]] = []
+    for u in members:
+        per_indicator = zip(*(ms[u].row for ms in months))
+        means.append([None if None in ps else math.fsum(ps) / len(ps) for ps in per_indicator])
+    shown = iter(round_half_up_list([m for row in means for m in row if m is not None], precision))
+    return {u: {i: None if m is None else next(shown) for i, m in zip(ids, row)} for u, row in zip(members, means)}
 
 
 def _unit_rows(scorer: _Scorer, p: Period, group: str) -> list[dict[str, Any]]:
@@ -236,6 +156,12 @@ def _unit_rows(scorer: _Scorer, p: Period, group: str) -> list[dict[str, Any]]:
     quarters = [Period(p.year, "quarter", n) for n in range(1, 5)] if p.kind in ("half", "year") else []
     won = [scorer.red_flags(q, group) for q in quarters if set(q.months) <= set(p.months)]
     names = {u.code: u.name for u in contest.units}
+    ids = [i.id for i in contest.indicators]
+    means = _mean_points(months, members, ids, contest.precision) if p.kind != "month" else {}
+    adjusted = [v for u in members for v in months[0][u].adjustments.values()] if p.kind == "month" else []
+    shown_adj = iter(round_half_up_list(adjusted, contest.precision))
+    if p.kind == "month":
+        adj_shown = {u: {k: next(shown_adj) for k in months[0][u].adjustments} for u in members}
     rows = []
     for u in sorted(members, key=lambda code: (ranks[code], code)):
         checks = (
@@ -243,12 +169,10 @@ def _unit_rows(scorer: _Scorer, p: Period, group: str) -> list[dict[str, Any]]:
             ("vetoed", u in st.vetoed), ("red_flag", u in red), ("yellow_flag", u in yellow),
         )
         if p.kind == "month":
-            um = months[0][u]
-            indicators: dict[str, Any] = dict(um.cells)
-            adjustments = {k: round_half_up(v, contest.precision) for k, v in um.adjustments.items()}
+            indicators: dict[str, Any] = months[0][u].cells  # built for this sheet alone: no copy
+            adjustments = adj_shown[u]
         else:
-            indicators = {i.id: _mean_points(months, u, i.id, contest.precision) for i in contest.indicators}
-            adjustments = {}
+            indicators, adjustments = means[u], {}
         row = {
             "unit": u, "name": names[u], "rank": ranks[u], "total": st.shown[u],
             "change": prev.ranks[u] - ranks[u] if prev is not None and u in prev.ranks else None,
@@ -273,12 +197,12 @@ def score(contest: Contest, period: str, results: Results) -> dict:
             f"{p} lies outside the season of contest {contest.id} "
             f"({contest.season_start} to {contest.season_end})"
         )
-    scorer = _Scorer(contest, results)
+    scorer = _Scorer(contest, results, p)
     if not scorer.scored_in(p):
         raise NotFound(f"{p} has no scored month yet: no results for it in contest {contest.id}")
-    groups = []
-    for group, name in contest.groups.items():
-        groups.append({"id": group, "name": name, "units": _unit_rows(scorer, p, group)})
+    with paused_gc():  # a national sheet is ~10^5 small dicts, none of them in a cycle
+        groups = [{"id": group, "name": name, "units": _unit_rows(scorer, p, group)}
+                  for group, name in contest.groups.items()]
     return {
         "contest": contest.id, "period": str(p), "kind": p.kind, "revision": None,
         "published_at": None, "note": None, "rules_sha256": None, "data_sha256": None,

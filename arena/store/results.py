@@ -7,6 +7,7 @@ in seconds.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -88,13 +89,24 @@ def current_batch(db: sqlite_utils.Database, contest_id: str) -> int:
     return int(found or 0)
 
 
-def scored_months(db: sqlite_utils.Database, contest_id: str) -> tuple[str, ...]:
-    """Every month with at least one result row, in order (one key seek per month, no scan)."""
+def scored_months(
+    db: sqlite_utils.Database, contest_id: str, units: Iterable[str] | None = None, keys: Iterable[str] | None = None
+) -> tuple[str, ...]:
+    """Every month with at least one result row, in order (one key seek per month, no scan).
+
+    With ``units`` and ``keys``: only rows of those units for those keys count, as the engine
+    counts them (rows the rules in force no longer know do not make a month scored).
+    """
     months: list[str] = []
     sql = "SELECT min(period) FROM results WHERE contest = ? AND period > ?"
     while (month := db.conn.execute(sql, (contest_id, months[-1] if months else "")).fetchone()[0]) is not None:
         months.append(month)
-    return tuple(months)
+    if units is None or keys is None:
+        return tuple(months)
+    known = ("SELECT 1 FROM results WHERE contest = ? AND period = ?"
+             " AND unit IN (SELECT value FROM json_each(?)) AND key IN (SELECT value FROM json_each(?)) LIMIT 1")
+    unit_list, key_list = json.dumps(sorted(units)), json.dumps(sorted(keys))
+    return tuple(m for m in months if db.conn.execute(known, (contest_id, m, unit_list, key_list)).fetchone())
 
 
 def load_results(db: sqlite_utils.Database, contest_id: str, months: Iterable[str] | None = None) -> Results:

@@ -1,0 +1,227 @@
+"""One month of a contest, scored column by column (RULES.md, "Points of one indicator",
+"Adjustments and veto", "Total and rank").
+
+S(u) = sum of P(u, i) (times W_group / W_assessed for an exempt unit) + adjustment points.
+Each column (one indicator over one group) is scored at once by columns.py; a column that is
+unusual (a value that is not a plain finite float, a formula that would fail...) is scored unit
+by unit by methods.py instead, which raises the error the engine has always raised. Cells (the
+sheet's per-indicator figures) are built only for the month a sheet shows.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from operator import itemgetter
+from typing import Any, Mapping
+
+import numpy as np
+
+from arena.engine import columns
+from arena.engine.layout import Plan, layout_of
+from arena.engine.methods import Column, indicator_points, light, scoring_error
+from arena.engine.model import Contest, Indicator
+from arena.engine.numbers import round_half_up, round_half_up_list
+from arena.engine.periods import month_number
+
+Rows = Mapping[str, Mapping[str, float]]  # unit code -> key -> value
+_EMPTY: Mapping[str, float] = {}
+_PLAIN = {float, type(None)}
+
+
+@dataclass(slots=True)
+class UnitMonth:
+    """One unit's month, unrounded. ``row``: P(u, i) in the order of the indicators, None
+    where the unit does not score i; ``cells`` is empty for a month scored only for its standing."""
+
+    ids: list[str]
+    row: tuple[float | None, ...]
+    cells: dict[str, dict[str, Any] | None]
+    adjustments: dict[str, float]  # non-veto items with a row, after their caps
+    vetoed: bool
+    missing: bool
+    total: float  # S
+
+    @property
+    def points(self) -> dict[str, float | None]:
+        """indicator id -> P(u, i)."""
+        return dict(zip(self.ids, self.row))
+
+
+def _checked(unit: str, key: str, value: float) -> float:
+    if not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        raise scoring_error(unit, key, f"the value {value!r} is not a finite number")
+    return value
+
+
+def adjustments(contest: Contest, unit: str, row: Mapping[str, float]) -> tuple[dict[str, float], bool]:
+    """c * points, kept <= max (points > 0) or >= min (points < 0); a veto item with c > 0
+    vetoes the unit and adds no points."""
+    shown: dict[str, float] = {}
+    vetoed = False
+    for adj in contest.adjustments:
+        if adj.id not in row:
+            continue
+        count = _checked(unit, adj.id, row[adj.id])
+        if adj.veto:
+            vetoed = vetoed or count > 0
+            continue
+        pts = count * adj.points
+        if adj.points > 0 and adj.max is not None:
+            pts = min(pts, adj.max)
+        if adj.points < 0 and adj.min is not None:
+            pts = max(pts, adj.min)
+        shown[adj.id] = pts
+    return shown, vetoed
+
+
+def unit_by_unit(contest: Contest, ind: Indicator, members: list[str], group: str, month: str,
+                 rows: Rows) -> tuple[list[float | None], list[dict[str, Any] | None]]:
+    """One column scored by methods.py, one unit at a time: points (None: not scored), cells."""
+    exempt = contest.exempt
+    assessed = [u for u in members if group in ind.weight and ind.id not in exempt.get(u, ())]
+    values = {u: _checked(u, ind.id, rows[u][ind.id]) for u in assessed if ind.id in rows.get(u, {})}
+    col = Column(ind, ind.weight.get(group, 0.0), month, values)
+    got, lights = indicator_points(col), contest.lights_for(ind)
+    points: dict[str, float | None] = dict.fromkeys(members)
+    cells: dict[str, dict[str, Any] | None] = dict.fromkeys(members)
+    for u in assessed:
+        x, r = values.get(u), col.ratios.get(u)
+        t = ind.period_target(u, month)
+        points[u] = got.get(u, 0.0)
+        cells[u] = {
+            "value": x, "target": None if t is None else round_half_up(t, 4),
+            "ratio": None if r is None else round_half_up(r, 4),
+            "points": round_half_up(got.get(u, 0.0), contest.precision),
+            "light": light(lights, ind, u, month, x, r), "missing": x is None,
+        }
+    return [points[u] for u in members], [cells[u] for u in members]
+
+
+def _table(mrows: list[Mapping[str, float]], ids: list[str]) -> list[tuple[Any, ...]]:
+    """Per indicator, each member's value (None: no row), read a row at a time."""
+    if not ids:
+        return []
+    getter = itemgetter(*ids)
+    table = []
+    for r in mrows:
+        try:
+            got = getter(r)
+        except KeyError:  # some value is missing
+            got = tuple(r.get(k) for k in ids)
+        table.append(got if len(ids) > 1 else (got,))
+    return list(zip(*table)) if table else [() for _ in ids]
+
+
+def _vector(plan: Plan, month: str, column: tuple[Any, ...], mrows: list[Mapping[str, float]],
+            precision: int, with_cells: bool) -> tuple[list[float], list[dict[str, Any]] | None, list[int]] | None:
+    """One column at once, over its assessed units: points, cells, positions of the missing.
+    None where the column must be scored unit by unit."""
+    vals = column if plan.everyone else [column[j] for j in plan.assessed]
+    if not set(map(type, vals)) <= _PLAIN:
+        return None  # an int, a bool, a string: methods.py decides
+    x_all = np.array(vals, dtype=float)  # None -> NaN
+    unusable = ~np.isfinite(x_all)
+    missing: list[int] = []
+    if unusable.any():
+        missing = np.flatnonzero(unusable).tolist()
+        key = plan.ind.id
+        if any(vals[i] is not None or key in mrows[plan.assessed[i]] for i in missing):
+            return None  # NaN, infinity or a stored None: methods.py raises
+    present = np.flatnonzero(~unusable) if missing else None
+    x = x_all if present is None else x_all[present]
+    annual = plan.annual if present is None else plan.annual[present]
+    col = columns.VecColumn(plan.ind, plan.weight, month, x, annual)  # type: ignore[arg-type]
+    pts = columns.points(col) if len(x) else np.empty(0)
+    if pts is None:
+        return None
+    if present is not None:
+        pts_all = np.zeros(len(vals))
+        pts_all[present] = pts
+        pts = pts_all
+    got = pts.tolist()
+    if not with_cells:
+        return got, None, missing
+    n = len(vals)
+    if plan.no_target:  # no ratio, no light
+        ratios: list[Any] = [None] * n
+        lights: list[Any] = [None] * n
+    else:
+        shown_r = columns.round_half_up_array(np.where(np.isnan(col.ratios), 0.0, col.ratios), 4)
+        lights = columns.lights(plan.lights, plan.ind, month, annual, x, shown_r)
+        r_obj = np.where(np.isnan(col.ratios), None, shown_r.astype(object))
+        if present is None:
+            ratios = r_obj.tolist()
+        else:  # a missing value: no ratio; red, unless the unit has no light at all
+            ratios_all = np.full(n, None, dtype=object)
+            ratios_all[present] = r_obj
+            lights_all = np.array(plan.missing_lights, dtype=object)
+            lights_all[present] = lights
+            ratios, lights = ratios_all.tolist(), lights_all.tolist()
+    cells = [
+        {"value": v, "target": t, "ratio": r, "points": p, "light": lt, "missing": v is None}
+        for v, t, r, p, lt in zip(vals, plan.targets(month_number(month)), ratios,
+                                  round_half_up_list(pts, precision), lights)
+    ]
+    return got, cells, missing
+
+
+def _spread(assessed: list[int], size: int, got: list[float], cells: list[dict[str, Any]] | None
+            ) -> tuple[list[float | None], list[dict[str, Any] | None] | None]:
+    """A column over its assessed units -> over every member, None where not assessed."""
+    if len(assessed) == size:
+        return got, cells  # type: ignore[return-value]
+    pts: list[float | None] = [None] * size
+    cls: list[dict[str, Any] | None] | None = None if cells is None else [None] * size
+    for i, j in enumerate(assessed):
+        pts[j] = got[i]
+        if cls is not None:
+            cls[j] = cells[i]  # type: ignore[index]
+    return pts, cls
+
+
+def score_month(contest: Contest, month: str, rows: Rows, *, cells: bool = True) -> dict[str, UnitMonth]:
+    """Every listed unit's month: points (and cells) column by column, then S."""
+    layout = layout_of(contest)
+    ids = [i.id for i in contest.indicators]
+    mrows = {g: [rows.get(u, _EMPTY) for u in members] for g, members in layout.groups.items()}
+    tables = {g: _table(mrows[g], ids) for g in layout.groups}
+    pcols: dict[str, list[list[float | None]]] = {g: [] for g in layout.groups}
+    ccols: dict[str, list[list[dict[str, Any] | None]]] = {g: [] for g in layout.groups}
+    lacking: dict[str, set[int]] = {g: set() for g in layout.groups}
+    for k in range(len(ids)):  # indicators outside, groups inside: errors come in the old order
+        for group, members in layout.groups.items():
+            plan = layout.plans[group][k]
+            if plan.weight is None:  # the group does not score this indicator
+                pcols[group].append([None] * len(members))
+                ccols[group].append([None] * len(members) if cells else [])
+                continue
+            done = _vector(plan, month, tables[group][k], mrows[group], contest.precision, cells)
+            if done is not None:
+                got, got_cells, missing = done
+                lacking[group].update(plan.assessed[i] for i in missing)
+                pts, cls = _spread(plan.assessed, len(members), got, got_cells)
+            else:
+                pts, cls = unit_by_unit(contest, plan.ind, members, group, month, rows)
+                lacking[group].update(j for j, c in enumerate(cls) if c is not None and c["missing"])
+            pcols[group].append(pts)
+            ccols[group].append(cls if cells else [])  # type: ignore[arg-type]
+    out = {}
+    adj_ids = [a.id for a in contest.adjustments]
+    for group, members in layout.groups.items():
+        cell_rows = iter(zip(*ccols[group])) if cells and ids else None
+        point_rows = zip(*pcols[group]) if ids else [()] * len(members)
+        scored = layout.scored[group]
+        for j, (u, prow) in enumerate(zip(members, point_rows)):
+            if u in layout.exempted:  # sum what it scores, scaled up to the group's full weight
+                total = math.fsum(p for p in prow if p is not None)
+                if u in layout.scale:
+                    full, assessed_w = layout.scale[u]
+                    total = total * full / assessed_w if assessed_w > 0 else 0.0
+            else:
+                total = math.fsum(scored(prow)) if ids else 0.0
+            row = rows.get(u, _EMPTY)
+            adj, vetoed = adjustments(contest, u, row) if any(map(row.__contains__, adj_ids)) else ({}, False)
+            out[u] = UnitMonth(ids, prow, dict(zip(ids, next(cell_rows))) if cell_rows else {}, adj, vetoed,
+                               j in lacking[group], math.fsum([total, *adj.values()]))
+    return out
