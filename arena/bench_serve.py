@@ -163,8 +163,10 @@ def measure(figures: dict, db_path: str, instance: str, sheets: dict[str, str], 
             if status != 200 or "etag" not in headers:
                 raise RuntimeError(f"GET {path} answered {status} without an ETag")
             figures[f"{prefix}_bytes"] = size
-            for key, hdrs, expect in ((prefix, {}, 200), (f"{prefix}_304", {"If-None-Match": headers["etag"]}, 304)):
-                say(f"serving {path} ({'If-None-Match' if hdrs else f'{size:,} bytes'}), {repeats} x {seconds:g} s")
+            variants = ((prefix, {}, 200), (f"{prefix}_gzip", {"Accept-Encoding": "gzip"}, 200),
+                        (f"{prefix}_304", {"If-None-Match": headers["etag"]}, 304))
+            for key, hdrs, expect in variants:
+                say(f"serving {path} ({', '.join(hdrs) or f'{size:,} bytes'}), {repeats} x {seconds:g} s")
                 rounds = [load(server.port, path, headers=hdrs, expect=expect, seconds=seconds,
                                processes=cores, threads=CLIENT_THREADS) for _ in range(repeats)]
                 if any(r["errors"] for r in rounds):

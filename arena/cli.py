@@ -9,6 +9,7 @@ import argparse
 import getpass
 import json
 import os
+import shutil
 import sys
 from pathlib import Path
 from typing import Callable
@@ -210,21 +211,33 @@ def cmd_demo(args) -> int:
     print(f"demo contest {contest.id} ({contest.name}): rules version {saved['version']}, "
           f"{len(raw)} result rows (inserted {counts['inserted']}, updated {counts['updated']}, "
           f"unchanged {counts['unchanged']})")
-    print(f"database: {settings['DATABASE']}")
-    print("look next:")
-    print(f"  arena score {contest.id} 2026-06          # June's draft sheet, as a table")
-    print(f"  arena score {contest.id} 2026-Q2          # the second quarter, with red and yellow flags")
-    print(f"  arena score {contest.id} 2026 --json      # the year's sheet as the API shapes it")
     done = _publish_demo_year(db, contest)
-    print(f"published {len(done)} periods of the demo year (every one due by the end of its schedule)")
+    print(f"published {len(done)} periods of the demo year, each at its due moment; database {settings['DATABASE']}")
+    me = _program()
+    print("look next:")
+    print(f"  {me} score {contest.id} 2026-06            # June's draft sheet, as a table")
+    print(f"  {me} score {contest.id} 2026-Q2 --json     # a quarter with its red and yellow flags, as JSON")
+    print(f"  {me} board {contest.id} 2026-06 -o board.png")
+    print(f"  {me} token create --role organizer --name 演示   # then sign in at /console")
     if args.no_serve:
         return 0
     from arena.serve import serve
 
-    print(f"serving on http://{args.bind}/  (API: http://{args.bind}/api/contests/{contest.id}; Ctrl-C stops it)",
-          flush=True)
+    base = f"http://{args.bind}"
+    print(f"serving on {base}/  (Ctrl-C stops it)")
+    print(f"  {base}/contests/{contest.id}          the latest month: tables, 龙虎榜, red flags")
+    print(f"  {base}/contests/{contest.id}/screen   the big screen (公开亮屏)")
+    print(f"  {base}/api/openapi.json               the API", flush=True)
     serve(args.bind, args.workers)
     return 0
+
+
+def _program() -> str:
+    """How to call this command again, for hints: ``arena`` when on PATH, else the path used."""
+    called = sys.argv[0] if sys.argv and os.path.basename(sys.argv[0]) == "arena" else "arena"
+    if shutil.which("arena") == os.path.abspath(called):
+        return "arena"
+    return os.path.relpath(called)
 
 
 def _publish_demo_year(db, contest) -> list[dict]:

@@ -104,14 +104,16 @@ def public(body: bytes | str, etag: str, *, mimetype: str = "application/json", 
     data = body.encode("utf-8") if isinstance(body, str) else body
     response = current_app.response_class(data, mimetype=mimetype)
     response.set_etag(etag)
-    max_age = current_app.config["CACHE_MAX_AGE"]
-    if immutable:
-        response.headers["Cache-Control"] = f"public, max-age={IMMUTABLE}, immutable"
-    else:
-        response.headers["Cache-Control"] = "public, no-cache" if revalidate else f"public, max-age={max_age}"
+    response.headers["Cache-Control"] = cache_control(immutable=immutable, revalidate=revalidate)
     if filename:
         response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     return response.make_conditional(request)
+
+
+def cache_control(*, immutable: bool = False, revalidate: bool = False) -> str:
+    if immutable:
+        return f"public, max-age={IMMUTABLE}, immutable"
+    return "public, no-cache" if revalidate else f"public, max-age={current_app.config['CACHE_MAX_AGE']}"
 
 
 def public_json(data: Any, *, revalidate: bool = False) -> Response:

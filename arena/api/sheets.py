@@ -7,8 +7,8 @@ from flask import json
 from flask.views import MethodView
 
 from arena import services, standing
-from arena.api import auth, sheet_schemas
-from arena.api.base import ETAG_HEADERS, IF_NONE_MATCH, Blueprint, access, public, public_json
+from arena.api import auth, frozen, sheet_schemas
+from arena.api.base import ETAG_HEADERS, IF_NONE_MATCH, Blueprint, access, cache_control, public, public_json
 from arena.app import get_db
 from arena.engine.periods import PeriodError, parse_period
 from arena.errors import BadRequest, Forbidden, NotFound
@@ -55,8 +55,10 @@ class Scores(MethodView):
     @blp.arguments(sheet_schemas.RevisionQuery, location="query", as_kwargs=True)
     def get(self, cid, period, revision=None):
         """A published sheet (the newest revision, or ?revision=n), exactly as frozen"""
-        pub = publication(cid, period, revision)
-        return public(pub["sheet"], pub["sheet_sha256"], immutable=revision is not None)
+        db = get_db()
+        contests.require_contest(db, cid)
+        return frozen.sheet_response(db, cid, period_of(period), revision,
+                                     cache_control=cache_control(immutable=revision is not None))
 
 
 @blp.route("/contests/<cid>/scores/<period>/<unit>")

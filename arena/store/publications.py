@@ -79,6 +79,19 @@ def get(db: sqlite_utils.Database, contest_id: str, period: str, revision: int |
     return found
 
 
+def head(db: sqlite_utils.Database, contest_id: str, period: str, revision: int | None = None) -> dict:
+    """A revision's columns without its sheet (the newest unless named); NotFound if none."""
+    sql = f"SELECT {_COLUMNS} FROM publications WHERE contest = ? AND period = ?"
+    params: list = [contest_id, period]
+    if revision is not None:
+        sql, params = sql + " AND revision = ?", params + [revision]
+    found = fetch_dicts(db, sql + " ORDER BY revision DESC LIMIT 1", params)
+    if not found:
+        which = f"revision {revision} of " if revision is not None else ""
+        raise NotFound(f"{which}{period} of contest {contest_id!r} is not published")
+    return found[0]
+
+
 def list_all(db: sqlite_utils.Database, contest_id: str) -> list[dict]:
     """Every publication of the contest (no sheets), in the order they were made."""
     return fetch_dicts(
