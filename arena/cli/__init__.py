@@ -1,0 +1,37 @@
+"""The ``arena`` command. Each subcommand is a few lines over a service.
+
+Errors go to stderr with a non-zero exit status, never a traceback (ARENA_DEBUG=1 shows one).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from arena.cli import contests, files, publishing, serving  # noqa: F401  (importing registers the commands)
+from arena.cli.common import COMMANDS, actor, command, open_db, read_file
+from arena.cli.parser import build_parser
+from arena.errors import ArenaError
+
+__all__ = ["COMMANDS", "actor", "build_parser", "command", "main", "open_db", "read_file"]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    name = args.command + (f" {args.sub}" if getattr(args, "sub", None) else "")
+    try:
+        return COMMANDS[name](args)
+    except ArenaError as exc:
+        print(f"arena: {exc}", file=sys.stderr)
+        return 1
+    except UnicodeDecodeError as exc:
+        print(f"arena: the file is not UTF-8 text ({exc.reason} at byte {exc.start})", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug: say so plainly; the traceback only on request
+        if os.environ.get("ARENA_DEBUG"):
+            raise
+        print(f"arena: internal error: {type(exc).__name__}: {exc} (ARENA_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return 70

@@ -1,0 +1,92 @@
+"""Publishing: publish, verify, publications, and the scheduler that publishes on time."""
+
+from __future__ import annotations
+
+from arena.cli.common import actor, command, open_db, print_records
+from arena.errors import ArenaError
+
+PUBLICATION_COLUMNS = [("期间", "period", False), ("类型", "kind", False), ("版次", "revision", True),
+                       ("发布时间", "published_at", False), ("发布人", "author", False), ("更正说明", "note", False),
+                       ("规则版本", "rules_version", True), ("数据sha256", "data_sha256", False)]
+
+
+@command("publish")
+def cmd_publish(args) -> int:
+    from arena import publishing
+
+    db, _ = open_db()
+    row, created = publishing.publish(db, args.contest, args.period, actor=actor(), note=args.note)
+    what = "published" if created else "unchanged: already published"
+    print(f"{row['contest']} {row['period']} {what} as revision {row['revision']} ({row['published_at']})")
+    return 0
+
+
+@command("verify")
+def cmd_verify(args) -> int:
+    from arena import publishing
+    from arena.store import publications
+
+    db, _ = open_db()
+    if args.period:
+        targets = [(args.period, args.revision)]
+    else:
+        targets = [(p["period"], p["revision"]) for p in publications.list_all(db, args.contest)]
+    failed = 0
+    for period, revision in targets:
+        check = publishing.verify(db, args.contest, period, revision)
+        failed += not check["ok"]
+        status = "ok" if check["ok"] else f"DIFFERS: {check['reason']}"
+        print(f"{check['period']} revision {check['revision']}: {status}")
+    if not targets:
+        print("nothing is published yet")
+    return 1 if failed else 0
+
+
+@command("publications")
+def cmd_publications(args) -> int:
+    from arena.store import publications
+
+    db, _ = open_db()
+    listed = [{**p, "data_sha256": p["data_sha256"][:12]} for p in publications.list_all(db, args.contest)]
+    print_records(listed, PUBLICATION_COLUMNS)
+    return 0
+
+
+@command("scheduler")
+def cmd_scheduler(args) -> int:
+    import logging
+    from datetime import datetime, timezone
+
+    from arena import scheduler
+    from arena.store.db import connect
+
+    _, settings = open_db()
+
+    def fresh_db():
+        return connect(settings["DATABASE"], settings["BUSY_TIMEOUT_MS"])
+
+    if args.now and not args.once:
+        raise ArenaError("--now goes with --once")
+    if args.once:
+        now = None
+        if args.now:
+            try:
+                now = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
+            except ValueError:
+                raise ArenaError(f"--now: not an ISO time: {args.now!r} (e.g. 2026-04-10T09:00:00+08:00)") from None
+            if now.tzinfo is None:
+                raise ArenaError("--now needs an offset or Z (e.g. 2026-01-31T16:30:00Z)")
+        done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None)
+        for p in done:
+            print(f"published {p['contest']} {p['period']} revision {p['revision']}")
+        if not done:
+            print("nothing due")
+        return 0
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    sched = scheduler.build(fresh_db, tick_seconds=args.tick)
+    print(f"scheduler running on {settings['DATABASE']} (Ctrl-C stops it)", flush=True)
+    try:
+        sched.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    return 0

@@ -1,0 +1,108 @@
+"""Serving and access: serve, demo (load, publish and serve the demo contest), token create/list/revoke."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+from arena.cli.common import actor, command, open_db, print_records
+
+TOKEN_COLUMNS = [("id", "id", True), ("name", "name", False), ("role", "role", False), ("contest", "contest", False),
+                 ("unit", "unit", False), ("created", "created_at", False), ("expires", "expires_at", False),
+                 ("revoked", "revoked_at", False)]
+
+
+@command("serve")
+def cmd_serve(args) -> int:
+    from arena.serve import serve
+
+    print(f"serving on http://{args.bind}/ with {args.workers or 'default'} workers (Ctrl-C stops it)", flush=True)
+    serve(args.bind, args.workers, args.threads)
+    return 0
+
+
+@command("demo")
+def cmd_demo(args) -> int:
+    from arena import demo, services
+    from arena.engine.results import check_rows
+    from arena.ingest import RawRow
+
+    db, settings = open_db()
+    text = Path(demo.DEMO_RULES).read_text(encoding="utf-8")
+    saved = services.save_rules(db, text, actor="demo", note="the demo contest")
+    contest, _ = services.contest_rules(db, saved["contest"])
+    raw = [RawRow(i, r["unit"], r["key"], r["period"], r["value"]) for i, r in enumerate(demo.generate_results(contest), 1)]
+    counts = services.store_results(db, contest, check_rows(contest, raw), actor="demo")
+    print(f"demo contest {contest.id} ({contest.name}): rules version {saved['version']}, "
+          f"{len(raw)} result rows (inserted {counts['inserted']}, updated {counts['updated']}, "
+          f"unchanged {counts['unchanged']})")
+    done = _publish_demo_year(db, contest)
+    print(f"published {len(done)} periods of the demo year, each at its due moment; database {settings['DATABASE']}")
+    me = _program()
+    print("look next:")
+    print(f"  {me} score {contest.id} 2026-06            # June's draft sheet, as a table")
+    print(f"  {me} score {contest.id} 2026-Q2 --json     # a quarter with its red and yellow flags, as JSON")
+    print(f"  {me} board {contest.id} 2026-06 -o board.png")
+    print(f"  {me} token create --role organizer --name 演示   # then sign in at /console")
+    if args.no_serve:
+        return 0
+    from arena.serve import serve
+
+    base = f"http://{args.bind}"
+    print(f"serving on {base}/  (Ctrl-C stops it)")
+    print(f"  {base}/contests/{contest.id}          the latest month: tables, 龙虎榜, red flags")
+    print(f"  {base}/contests/{contest.id}/screen   the big screen (公开亮屏)")
+    print(f"  {base}/api/openapi.json               the API", flush=True)
+    serve(args.bind, args.workers)
+    return 0
+
+
+def _program() -> str:
+    """How to call this command again, for hints: ``arena`` when on PATH, else the path used."""
+    called = sys.argv[0] if sys.argv and os.path.basename(sys.argv[0]) == "arena" else "arena"
+    if shutil.which("arena") == os.path.abspath(called):
+        return "arena"
+    return os.path.relpath(called)
+
+
+def _publish_demo_year(db, contest) -> list[dict]:
+    """Publish every due period of the season, each at its own due moment, so published_at reads true."""
+    from arena import publishing
+    from arena.engine.calendar import due_at, season_periods
+
+    done: list[dict] = []
+    for moment in sorted({due_at(contest, p) for p in season_periods(contest)}):
+        done += publishing.publish_due(db, moment, actor="demo")
+    return done
+
+
+@command("token create")
+def cmd_token_create(args) -> int:
+    from arena import tokens
+
+    db, _ = open_db()
+    token, _row = tokens.issue(db, role=args.role, name=args.name, unit=args.unit, contest=args.contest,
+                               expires_days=args.expires, actor=actor())
+    print(token)  # alone on stdout, so scripts can capture it
+    return 0
+
+
+@command("token list")
+def cmd_token_list(args) -> int:
+    from arena import tokens
+
+    db, _ = open_db()
+    print_records(tokens.list_tokens(db), TOKEN_COLUMNS)
+    return 0
+
+
+@command("token revoke")
+def cmd_token_revoke(args) -> int:
+    from arena import tokens
+
+    db, _ = open_db()
+    done = tokens.revoke(db, args.id, actor=actor())
+    print(f"token {args.id} revoked" if done else f"token {args.id} was revoked already")
+    return 0
