@@ -64,7 +64,8 @@ def _program() -> str:
     called = sys.argv[0] if sys.argv and os.path.basename(sys.argv[0]) == "arena" else "arena"
     if shutil.which("arena") == os.path.abspath(called):
         return "arena"
-    return os.path.relpath(called)
+    relative = os.path.relpath(called)
+    return os.path.abspath(called) if relative.startswith("..") else relative
 
 
 def _publish_demo_year(db, contest) -> list[dict]:
