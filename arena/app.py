@@ -96,16 +96,10 @@ def _register_errors(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import importlib
+    from arena import api, console, web
 
-    for module in ("arena.api", "arena.web", "arena.console"):
-        try:
-            package = importlib.import_module(module)
-        except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
-            continue
-        package.init_app(app)
+    for part in (api, web, console):
+        part.init_app(app)
 
 
 def _secret_key(instance: Path) -> str:
