@@ -179,8 +179,9 @@ BANDS = [(10, 10), (5, 6), (1, 3)]
         # 89.99 -> 0.8999 -> otherwise 0; 100 -> 1.0 -> 10
         pytest.param(indicator("b", "bands", of="ratio", target=100, bands=[(1.0, 10), (0.9, 6)]),
                      {"a": 89.995, "b": 89.99, "c": 100}, {"a": 6.0, "b": 0.0, "c": 10.0}, id="ratio_rounded_4"),
-        # of ratio, lower, at_least on r: T 50, x 55 -> r = 0.90909 -> 0.9091 >= 0.9 -> 6
-        pytest.param(indicator("b", "bands", of="ratio", better="lower", target=50, bands=[(1.0, 10), (0.9, 6)]),
+        # of ratio, lower: at_most on r, thresholds rising as the loader requires:
+        # T 50, x 55 -> r = t / x = 0.90909 -> 0.9091 <= 0.95 -> 10
+        pytest.param(indicator("b", "bands", of="ratio", better="lower", target=50, bands=[(0.95, 10), (1.0, 6)]),
                      {"a": 55}, {"a": 10.0}, id="ratio_lower_uses_at_most"),
     ],
 )
