@@ -6,6 +6,8 @@ sha256. Making and revoking each leave one audit row in the same transaction.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import secrets
 from datetime import timedelta
 from typing import Any
@@ -53,6 +55,7 @@ def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, u
         token_id = tokens.create(db, token=token, name=name, role=role, contest=contest, unit=unit,
                                  created_by=actor, now=clock.iso(now), expires_at=expires_at)
         audit.record(db, actor=actor, action="token.create", contest=contest, target=f"token {token_id}",
+                     after=_row_sha256(tokens.get(db, token_id)),
                      detail={"name": name, "role": role, "unit": unit, "expires_at": expires_at},
                      now=clock.iso(now))
     return token, tokens.get(db, token_id)
@@ -65,10 +68,17 @@ def revoke(db, token_id: int, *, actor: str) -> bool:
         row = tokens.get(db, token_id)
         done = tokens.revoke(db, token_id, now=now)
         if done:
-            audit.record(db, actor=actor, action="token.revoke", contest=row["contest"],
-                         target=f"token {token_id}", detail={"name": row["name"], "role": row["role"]}, now=now)
+            audit.record(db, actor=actor, action="token.revoke", contest=row["contest"], target=f"token {token_id}",
+                         before=_row_sha256(row), after=_row_sha256(tokens.get(db, token_id)),
+                         detail={"name": row["name"], "role": row["role"]}, now=now)
     return done
 
 
 def list_tokens(db) -> list[dict[str, Any]]:
     return tokens.list_tokens(db)
+
+
+def _row_sha256(row: dict) -> str:
+    """The audit's before/after hash of a token: its listed row (no secret, no secret's hash),
+    in a canonical form."""
+    return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()

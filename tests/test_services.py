@@ -40,3 +40,32 @@ def test_data_hash_ignores_row_order():
     rows = [("A", "gdp", "2026-01", 1.0), ("B", "gdp", "2026-01", 2.0)]
     assert services.data_sha256(rows) == services.data_sha256(rows[::-1])
     assert services.data_sha256(rows) != services.data_sha256([("A", "gdp", "2026-01", 1.5), rows[1]])
+
+
+def test_token_changes_leave_audit_rows_with_hashes(db):
+    from arena import tokens
+
+    _, row = tokens.issue(db, role="organizer", name="考核办", actor="admin")
+    assert tokens.revoke(db, row["id"], actor="admin")
+    revoked, created = audit.list_audit(db, action=None)[:2]
+    assert (created["action"], revoked["action"]) == ("token.create", "token.revoke")
+    assert created["before_sha256"] is None and len(created["after_sha256"]) == 64
+    assert revoked["before_sha256"] == created["after_sha256"]  # the row as it was made
+    assert revoked["after_sha256"] not in (None, revoked["before_sha256"])  # and as revoked
+
+
+def test_a_closed_pipe_is_not_an_error(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    env = dict(os.environ, ARENA_DATABASE=str(tmp_path / "a.db"))
+    rules = tmp_path / "r.yaml"
+    rules.write_text(SMALL_RULES, encoding="utf-8")
+    subprocess.run([sys.executable, "-m", "arena.cli", "contest", "load", str(rules)], env=env, check=True,
+                   capture_output=True)
+    cli = subprocess.Popen([sys.executable, "-m", "arena.cli", "settings"], env=env, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE)
+    cli.stdout.close()  # the reader goes away before the command writes
+    assert cli.wait(timeout=30) in (0, 141)
+    assert b"internal error" not in cli.stderr.read()

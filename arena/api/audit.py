@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from arena.api import auth, schemas
-from arena.api.base import Blueprint, access
+from arena.api.base import Blueprint, access, in_contest_offset
 from arena.app import get_db
 from arena.errors import Forbidden
 from arena.store import audit
@@ -25,4 +25,5 @@ class Audit(MethodView):
             if contest is not None and contest != who.contest:
                 raise Forbidden(f"this token is limited to contest {who.contest!r}")
             contest = who.contest
-        return audit.list_audit(get_db(), contest=contest, action=action, limit=limit)
+        db = get_db()
+        return in_contest_offset(db, audit.list_audit(db, contest=contest, action=action, limit=limit), ("at",))

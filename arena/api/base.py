@@ -6,13 +6,16 @@
 from __future__ import annotations
 
 import hashlib
+from datetime import datetime
 from functools import wraps
 from typing import Any, Callable
+from zoneinfo import ZoneInfo
 
 import flask_smorest
 from flask import Response, current_app, json, request
 from webargs.flaskparser import FlaskParser
 
+from arena import clock
 from arena.api import auth, bodies
 from arena.api.schemas import Error
 from arena.errors import UnsupportedMediaType, ValidationFailed
@@ -126,3 +129,25 @@ ETAG_HEADERS = {"ETag": {"description": "strong: the publication's sha256", "sch
                 "Cache-Control": {"description": "public, max-age=…", "schema": {"type": "string"}}}
 IF_NONE_MATCH = {"in": "header", "name": "If-None-Match", "required": False, "schema": {"type": "string"},
                  "description": "an ETag from an earlier answer: 304 when it still matches"}
+
+
+def in_contest_offset(db, rows: list[dict], fields: tuple[str, ...]) -> list[dict]:
+    """Rows of a contest with their times in its offset (API.md: times carry the contest's offset).
+
+    The audit trail and tokens store UTC; a row without a contest keeps it."""
+    from arena import services
+    from arena.store import contests
+
+    zones: dict[str, Any] = {}
+    out = []
+    for row in rows:
+        cid = row.get("contest")
+        if cid is not None and cid not in zones:
+            zones[cid] = (services.contest_rules(db, cid)[0].timezone
+                          if contests.contest_exists(db, cid) else None)
+        zone = zones.get(cid) if cid is not None else None
+        if zone is not None:
+            row = {**row, **{f: clock.iso(datetime.fromisoformat(row[f]).astimezone(ZoneInfo(zone)))
+                             for f in fields if row.get(f)}}
+        out.append(row)
+    return out

@@ -6,10 +6,11 @@ from flask.views import MethodView
 
 from arena import tokens
 from arena.api import auth, schemas
-from arena.api.base import Blueprint, access
+from arena.api.base import Blueprint, access, in_contest_offset
 from arena.app import get_db
 from arena.errors import Forbidden
 
+TIMES = ("created_at", "expires_at", "revoked_at")  # stored in UTC
 blp = Blueprint("tokens", __name__, url_prefix="/api", description="Tokens and roles")
 
 
@@ -19,7 +20,8 @@ class Tokens(MethodView):
     @access("admin")
     def get(self):
         """Every token (never its secret or hash)"""
-        return tokens.list_tokens(get_db())
+        db = get_db()
+        return in_contest_offset(db, tokens.list_tokens(db), TIMES)
 
     @blp.response(201, schemas.TokenCreated)
     @access("admin", 400, 415, 422)
@@ -28,8 +30,9 @@ class Tokens(MethodView):
         """Make a token; the answer is the only time it is shown"""
         if auth.current().contest is not None:
             raise Forbidden("a contest-scoped admin token may not make tokens")
-        token, row = tokens.issue(get_db(), actor=auth.current().actor, **body)
-        return {**row, "token": token}, 201
+        db = get_db()
+        token, row = tokens.issue(db, actor=auth.current().actor, **body)
+        return {**in_contest_offset(db, [row], TIMES)[0], "token": token}, 201
 
 
 @blp.route("/tokens/<int(max=9223372036854775807):token_id>")  # SQLite integers

@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     name = args.command + (f" {args.sub}" if getattr(args, "sub", None) else "")
     try:
-        return COMMANDS[name](args)
+        status = COMMANDS[name](args)
+        sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit
+        return status
     except ArenaError as exc:
         print(f"arena: {exc}", file=sys.stderr)
         return 1
@@ -30,6 +32,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader left (`arena score … --json | head`): not an error of ours
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so exit's flush stays quiet
+        return 141
     except Exception as exc:  # a bug: say so plainly; the traceback only on request
         if os.environ.get("ARENA_DEBUG"):
             raise
