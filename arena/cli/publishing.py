@@ -83,6 +83,7 @@ def cmd_scheduler(args) -> int:
             print("nothing due")
         return 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its job bookkeeping on every tick is noise
     sched = scheduler.build(fresh_db, tick_seconds=args.tick)
     print(f"scheduler running on {settings['DATABASE']} (Ctrl-C stops it)", flush=True)
     try:
