@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from functools import lru_cache
 from typing import Any
 
 from arena import clock
@@ -22,15 +21,21 @@ from arena.store import audit, contests, results
 from arena.store.db import transaction
 
 
-@lru_cache(maxsize=64)
-def _parse_cached(sha256: str, text: str) -> Contest:
-    return load_rules(text)
+# Parsed rule files by sha256: a stored version never changes, so its model never does.
+_MODELS: dict[str, Contest] = {}
+_MODELS_KEPT = 64
 
 
 def contest_rules(db, contest_id: str, version: int | None = None) -> tuple[Contest, dict]:
     """The contest's model and its stored rules row (the version in force unless one is named)."""
     row = contests.get_rules(db, contest_id, version)
-    return _parse_cached(row["sha256"], row["yaml"]), row
+    model = _MODELS.get(row["sha256"])
+    if model is None:
+        model = load_rules(row["yaml"])
+        if len(_MODELS) >= _MODELS_KEPT:
+            _MODELS.pop(next(iter(_MODELS)))  # the oldest parsed
+        _MODELS[row["sha256"]] = model
+    return model, row
 
 
 def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
