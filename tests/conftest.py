@@ -9,6 +9,17 @@ import pytest
 from helpers import SMALL_RULES, month_rows
 
 
+@pytest.fixture(autouse=True, scope="session")
+def own_instance(tmp_path_factory):
+    """The test run's instance/ (secret key, render cache, default database) is its own, never
+    the repository's; a test that wants another sets ARENA_INSTANCE itself. Session-wide, so
+    module-scoped fixtures get it too."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("ARENA_INSTANCE", str(tmp_path_factory.mktemp("instance")))
+        patch.delenv("ARENA_DATABASE", raising=False)
+        yield
+
+
 @pytest.fixture
 def db(tmp_path):
     from arena.store.db import connect, migrate
