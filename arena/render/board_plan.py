@@ -47,12 +47,14 @@ def plan(sheet: dict[str, Any], contest: Contest | None = None) -> list[GroupPla
 
 def light_ids(sheet: dict[str, Any], contest: Contest) -> list[str]:
     """Indicators that carry a light in this sheet, in the order of the rules."""
-    seen = set()
+    possible = {i.id for i in contest.indicators if i.has_target}  # only these can carry one
+    seen: set[str] = set()
     for group in sheet["groups"]:
         for u in group["units"]:
-            for key, cell in u["indicators"].items():
-                if isinstance(cell, dict) and cell.get("light"):
-                    seen.add(key)
+            seen.update(key for key in possible - seen
+                        if isinstance(cell := u["indicators"].get(key), dict) and cell.get("light"))
+            if seen == possible:  # usually after the first unit: a national sheet need not be read through
+                return [i.id for i in contest.indicators if i.id in seen]
     return [i.id for i in contest.indicators if i.id in seen]
 
 
