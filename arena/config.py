@@ -103,7 +103,3 @@ def _merge(values: dict, found: Mapping[str, Any], source: str, problems: list, 
             problems.append({"field": name, "message": f"expected {type(setting.default).__name__} in {source}"})
             continue
         values[name] = value
-
-
-def database_path(test_config: Mapping[str, Any] | None = None) -> str:
-    return load(test_config)["DATABASE"]

@@ -1,6 +1,6 @@
 """What every API module shares: the Blueprint with our argument parser, the access decorator
 (authorization first, documented as OpenAPI security), and the responses for published data
-(strong ETag, 304, Cache-Control) and private data (no-store).
+(strong ETag, 304, Cache-Control). Everything else is private (no-store): see arena.api.init_app.
 """
 
 from __future__ import annotations
@@ -88,15 +88,6 @@ def raw_body(*content: tuple[str, dict[str, Any]], description: str = "") -> Cal
         "required": True, "description": description,
         "content": {media: {"schema": schema} for media, schema in content},
     })
-
-
-def private(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    """JSON that only its caller may see: never stored by a shared cache."""
-    response = current_app.response_class(json.dumps(data), status=status, mimetype="application/json")
-    response.headers["Cache-Control"] = "private, no-store"
-    for name, value in (headers or {}).items():
-        response.headers[name] = value
-    return response
 
 
 def public(body: bytes | str, etag: str, *, mimetype: str = "application/json", immutable: bool = False,

@@ -142,15 +142,6 @@ def _check_strings(value: Any, path: str) -> None:
             _check_strings(item, f"{path}[{n}]")
 
 
-def json_body(schema: Schema) -> dict[str, Any]:
-    """The JSON object body loaded through ``schema`` (unknown keys refused): 422 listing every field."""
-    require_media(JSON_TYPES)
-    value = strict_json(request.get_data(cache=True))
-    if not isinstance(value, dict):
-        raise ValidationFailed("the body must be a JSON object", [{"field": "body", "message": "not an object"}])
-    return load(schema, value)
-
-
 def load(schema: Schema, value: Any) -> dict[str, Any]:
     try:
         return schema.load(value)

@@ -63,13 +63,6 @@ def parse_period(text: str) -> Period:
     )
 
 
-def parse_month(text: str) -> Period:
-    period = parse_period(text)
-    if period.kind != "month":
-        raise PeriodError(f"not a month: {text!r} (write a month as YYYY-MM, e.g. 2026-03)")
-    return period
-
-
 def month_number(month: str) -> int:
     """k(m): the calendar month number, 1 to 12, of ``YYYY-MM``."""
     return int(month[5:7])

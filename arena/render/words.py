@@ -54,7 +54,7 @@ def schedule_progress(period: str) -> float:
 
 def progress_label(period: str) -> str:
     k = month_number(parse_period(period).months[-1])
-    return f"{100 * k / 12:.1f}%（{k}/12）"
+    return f"{100 * schedule_progress(period):.1f}%（{k}/12）"
 
 
 def change_text(change: int | None) -> str:
