@@ -31,6 +31,7 @@ def parse_csv(data: bytes, max_rows: int) -> list[RawRow]:
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     problems, rows = Problems(), []
     last_line, columns, width = 0, None, 0
+    iu = ik = ip = iv = 0  # the columns of unit, key, period, value: set from the header row
     try:
         for record in reader:
             line, last_line = last_line + 1, reader.line_num  # a quoted field may span lines

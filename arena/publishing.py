@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import OrderedDict
 from datetime import datetime
 from typing import Any
 
@@ -22,6 +23,22 @@ from arena.store.db import transaction
 
 # Fields that belong to the act of publishing, not to the sheet's content.
 _ENVELOPE = ("revision", "published_at", "note", "rules_sha256", "data_sha256")
+
+
+_FROZEN: OrderedDict[str, dict[str, Any]] = OrderedDict()  # sheet sha256 -> parsed sheet
+_FROZEN_KEPT = 128
+
+
+def frozen_sheet(row: dict[str, Any]) -> dict[str, Any]:
+    """The parsed sheet of a stored publication, parsed once per process (publications never
+    change, so the sha256 is a complete key). Read it, never change it: it is shared."""
+    sha = row["sheet_sha256"]
+    sheet = _FROZEN.get(sha)
+    if sheet is None:
+        sheet = _FROZEN[sha] = json.loads(row["sheet"])
+        while len(_FROZEN) > _FROZEN_KEPT:
+            _FROZEN.popitem(last=False)
+    return sheet
 
 
 def _content(sheet: dict[str, Any]) -> dict[str, Any]:

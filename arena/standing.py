@@ -17,47 +17,19 @@ Standing, for the latest published month (decisions where RULES.md is silent):
 
 from __future__ import annotations
 
-import json
-from collections import OrderedDict
 from typing import Any
 
 from arena import services
-from arena.engine.calendar import KIND_ORDER
+from arena.publishing import frozen_sheet
 from arena.engine.numbers import round_half_up
-from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.store import contests, publications
-
-_CACHE: OrderedDict[str, dict] = OrderedDict()  # sheet_sha256 -> parsed sheet (publications never change)
-
-
-def parsed_sheet(row: dict) -> dict:
-    sha = row["sheet_sha256"]
-    if sha in _CACHE:
-        _CACHE.move_to_end(sha)
-        return _CACHE[sha]
-    sheet = json.loads(row["sheet"])
-    _CACHE[sha] = sheet
-    while len(_CACHE) > 128:
-        _CACHE.popitem(last=False)
-    return sheet
-
-
-def _order(period: str) -> tuple:
-    p = parse_period(period)
-    return (p.months[-1], KIND_ORDER[p.kind])  # months first, then the quarter that closes them ...
-
 
 def newest_publications(db, contest_id: str, kind: str | None = None) -> list[dict]:
     """The newest revision of every published period (with its sheet), oldest period first."""
     contests.require_contest(db, contest_id)
-    newest: dict[str, dict] = {}
-    for row in publications.list_all(db, contest_id):
-        if kind is None or row["kind"] == kind:
-            if row["period"] not in newest or row["revision"] > newest[row["period"]]["revision"]:
-                newest[row["period"]] = row
-    periods = sorted(newest, key=_order)
-    return [publications.get(db, contest_id, p, newest[p]["revision"]) for p in periods]
+    return [publications.get(db, contest_id, row["period"], row["revision"])
+            for row in publications.newest(db, contest_id, kind)]
 
 
 def find_row(sheet: dict, unit: str) -> tuple[dict, dict] | None:
@@ -74,7 +46,7 @@ def unit_standing(db, contest_id: str, unit: str) -> dict[str, Any]:
     listed = {u["code"]: u for u in contests.list_units(db, contest_id)}
     history, last_month = [], None
     for pub in newest_publications(db, contest_id):
-        found = find_row(parsed_sheet(pub), unit)
+        found = find_row(frozen_sheet(pub), unit)
         if found is None:
             continue
         group, row = found
@@ -95,7 +67,7 @@ def unit_standing(db, contest_id: str, unit: str) -> dict[str, Any]:
 def _latest(db, contest_id: str, pub: dict, unit: str) -> dict[str, Any]:
     contest, _ = services.contest_rules(db, contest_id, pub["rules_version"])
     prec = contest.precision
-    group, me = find_row(parsed_sheet(pub), unit)  # type: ignore[misc]
+    group, me = find_row(frozen_sheet(pub), unit)  # type: ignore[misc]
     rows = group["units"]
     better = [r for r in rows if r["rank"] < me["rank"]]
     above = None
@@ -143,7 +115,7 @@ def year_flags(db, contest_id: str) -> dict[str, Any]:
     """Red and yellow flags of every published quarter, and each unit's count per year."""
     quarters, years = [], {}
     for pub in newest_publications(db, contest_id, kind="quarter"):
-        sheet, groups = parsed_sheet(pub), []
+        sheet, groups = frozen_sheet(pub), []
         counts = years.setdefault(int(pub["period"][:4]), {})
         for group in sheet["groups"]:
             entry = {"id": group["id"], "name": group["name"], "red_flag": [], "yellow_flag": []}

@@ -65,11 +65,12 @@ class SheetWorkbook(MethodView):
     def get(self, cid, period):
         """The published sheet as an Excel workbook (成绩单), one worksheet per group"""
         from arena.exports import sheet_workbook
-        from arena.render.cache import cached, sheet_of
+        from arena.publishing import frozen_sheet
+        from arena.render.cache import cached
 
         pub = publication(cid, period)
         contest, _ = services.contest_rules(get_db(), cid, pub["rules_version"])
         data = cached(current_app.instance_path, "xlsx", f"{pub['sheet_sha256']}.xlsx",
-                      lambda: sheet_workbook(sheet_of(pub), contest))
+                      lambda: sheet_workbook(frozen_sheet(pub), contest))
         return public(data, f"{pub['sheet_sha256']}.xlsx", mimetype=XLSX,
                       filename=f"{cid}-{pub['period']}.xlsx")

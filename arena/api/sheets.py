@@ -10,6 +10,7 @@ from arena import services, standing
 from arena.api import auth, frozen, sheet_schemas
 from arena.api.base import ETAG_HEADERS, IF_NONE_MATCH, Blueprint, access, cache_control, public, public_json
 from arena.app import get_db
+from arena.publishing import frozen_sheet
 from arena.engine.periods import PeriodError, parse_period
 from arena.errors import BadRequest, Forbidden, NotFound
 from arena.store import contests, publications
@@ -71,7 +72,7 @@ class UnitScore(MethodView):
     def get(self, cid, period, unit, revision=None):
         """One unit's row of a published sheet"""
         pub = publication(cid, period, revision)
-        sheet = standing.parsed_sheet(pub)
+        sheet = frozen_sheet(pub)
         found = standing.find_row(sheet, unit)
         if found is None:
             raise NotFound(f"unit {unit[:40]!r} is not in the published sheet of {pub['period']}")

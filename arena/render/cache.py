@@ -8,7 +8,6 @@ with identical bytes).
 
 from __future__ import annotations
 
-import json
 import os
 import re
 import tempfile
@@ -17,6 +16,7 @@ from typing import Any, Callable
 
 from arena.engine.model import Contest
 from arena.errors import BadRequest
+from arena.publishing import frozen_sheet
 from arena.render.canvas import check_format
 
 # Bumped when a drawing changes, so files cached by an older layout are not served again.
@@ -47,12 +47,6 @@ def cached(instance_path: str | os.PathLike, kind: str, key: str, render: Callab
     return data
 
 
-def sheet_of(publication: dict[str, Any]) -> dict[str, Any]:
-    """The frozen sheet of a publication row (stored as JSON text)."""
-    sheet = publication["sheet"]
-    return json.loads(sheet) if isinstance(sheet, (str, bytes)) else sheet
-
-
 def publication_key(publication: dict[str, Any]) -> str:
     sha = str(publication.get("sheet_sha256") or "")
     if not re.fullmatch(r"[0-9a-f]{64}", sha):
@@ -70,7 +64,7 @@ def board_bytes(instance_path: str, publication: dict[str, Any], contest: Contes
                          [{"field": "size", "message": "phone or screen"}])
     key = f"{publication_key(publication)}-{size}-v{RENDER_VERSION}.{fmt}"
     return cached(instance_path, "boards", key,
-                  lambda: board_image(sheet_of(publication), contest, fmt=fmt, size=size))
+                  lambda: board_image(frozen_sheet(publication), contest, fmt=fmt, size=size))
 
 
 def heatmap_bytes(instance_path: str, publication: dict[str, Any], contest: Contest) -> bytes:
@@ -78,7 +72,7 @@ def heatmap_bytes(instance_path: str, publication: dict[str, Any], contest: Cont
     from arena.render.charts import heatmap
 
     key = f"{publication_key(publication)}-heatmap-v{RENDER_VERSION}.png"
-    return cached(instance_path, "charts", key, lambda: heatmap(sheet_of(publication), contest))
+    return cached(instance_path, "charts", key, lambda: heatmap(frozen_sheet(publication), contest))
 
 
 def workbook_bytes(instance_path: str, publication: dict[str, Any], contest: Contest) -> bytes:
@@ -86,4 +80,4 @@ def workbook_bytes(instance_path: str, publication: dict[str, Any], contest: Con
     from arena.exports import sheet_workbook
 
     key = f"{publication_key(publication)}.xlsx"
-    return cached(instance_path, "xlsx", key, lambda: sheet_workbook(sheet_of(publication), contest))
+    return cached(instance_path, "xlsx", key, lambda: sheet_workbook(frozen_sheet(publication), contest))

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import sqlite_utils
 
+from arena.engine.calendar import KIND_ORDER
+from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.store.db import fetch_dicts, require_transaction
 
@@ -90,6 +92,22 @@ def head(db: sqlite_utils.Database, contest_id: str, period: str, revision: int 
         which = f"revision {revision} of " if revision is not None else ""
         raise NotFound(f"{which}{period} of contest {contest_id!r} is not published")
     return found[0]
+
+
+def reading_order(period: str) -> tuple:
+    """Months in order, each quarter, half and year right after the month that closes it."""
+    p = parse_period(period)
+    return (p.months[-1], KIND_ORDER[p.kind])
+
+
+def newest(db: sqlite_utils.Database, contest_id: str, kind: str | None = None) -> list[dict]:
+    """The newest revision of every published period (no sheets), in reading order."""
+    sql = (f"SELECT {_COLUMNS} FROM publications AS p WHERE contest = ? AND revision ="
+           " (SELECT max(revision) FROM publications WHERE contest = p.contest AND period = p.period)")
+    params: list = [contest_id]
+    if kind is not None:
+        sql, params = sql + " AND kind = ?", params + [kind]
+    return sorted(fetch_dicts(db, sql, params), key=lambda row: reading_order(row["period"]))
 
 
 def list_all(db: sqlite_utils.Database, contest_id: str) -> list[dict]:

@@ -13,8 +13,9 @@ from typing import Any
 
 from arena import services
 from arena.engine.model import Contest
-from arena.engine.periods import KINDS, Period, PeriodError, parse_period
+from arena.engine.periods import Period, PeriodError, parse_period
 from arena.errors import NotFound
+from arena.publishing import frozen_sheet
 from arena.store import contests, publications
 
 
@@ -31,23 +32,13 @@ class Published:
         return self.row["period"]
 
 
-def _order(period: str) -> tuple:
-    """Periods in reading order: by last month, then the shorter first (June before Q2)."""
-    p = parse_period(period)
-    return (p.months[-1], KINDS.index(p.kind))
-
-
 def contest_row(db, cid: str) -> dict[str, Any]:
     return contests.get_contest(db, cid)
 
 
 def newest_revisions(db, cid: str) -> dict[str, dict[str, Any]]:
     """period -> its newest publication row (no sheet), in reading order."""
-    newest: dict[str, dict[str, Any]] = {}
-    for row in publications.list_all(db, cid):
-        if row["period"] not in newest or row["revision"] > newest[row["period"]]["revision"]:
-            newest[row["period"]] = row
-    return {p: newest[p] for p in sorted(newest, key=_order)}
+    return {row["period"]: row for row in publications.newest(db, cid)}
 
 
 def revisions(db, cid: str, period: str) -> list[dict[str, Any]]:
@@ -65,7 +56,7 @@ def published(db, cid: str, period: str, revision: int | None = None) -> Publish
         raise NotFound(f"{period!r} is not a period of contest {cid!r}")
     row = publications.get(db, cid, period, revision)
     contest, _ = services.contest_rules(db, cid, row["rules_version"])
-    return Published(row, json.loads(row["sheet"]), contest)
+    return Published(row, frozen_sheet(row), contest)
 
 
 def latest_month(db, cid: str) -> str | None:
