@@ -121,13 +121,26 @@ def find(driver, css: str):
 
 
 def press(driver, css: str) -> None:
-    """Click a submit button and wait until the next page has replaced this one."""
-    from selenium.webdriver.support import expected_conditions
+    """Click a submit button and wait until the next page has replaced this one and loaded.
+
+    The old page is marked in its window object; a new document has no mark. Selenium's
+    staleness_of is not used: while the old document is torn down chromedriver may answer with
+    "Node with given id does not belong to the document" instead of a stale-element error.
+    """
+    from selenium.common.exceptions import WebDriverException
     from selenium.webdriver.support.wait import WebDriverWait
 
-    page = find(driver, "html")
+    driver.execute_script("window.__arenaOldPage = true")
     find(driver, css).click()
-    WebDriverWait(driver, 10).until(expected_conditions.staleness_of(page))
+
+    def replaced(d) -> bool:
+        try:
+            return d.execute_script(
+                "return !window.__arenaOldPage && document.readyState === 'complete'")
+        except WebDriverException:  # mid-navigation: ask again
+            return False
+
+    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(replaced)
 
 
 def upload(driver, tmp_path: Path, name: str, body: str) -> None:
