@@ -1,7 +1,8 @@
 """A pixel canvas over matplotlib's object API, and byte-stable saving.
 
 Figures are made with ``matplotlib.figure.Figure`` and an Agg canvas, never pyplot. At 72 dpi a
-point is a pixel, so font sizes and positions below are both in pixels.
+point is a pixel, so font sizes and positions below are both in pixels. A PNG's text is put on
+by Pillow after matplotlib has drawn the shapes (raster_text says why); an SVG's by matplotlib.
 """
 
 from __future__ import annotations
@@ -10,16 +11,22 @@ import io
 import threading
 
 import matplotlib
+import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.collections import EllipseCollection
 from matplotlib.patches import FancyBboxPatch
+from PIL import Image
 
 from arena.errors import BadRequest
-from arena.render import fonts
+from arena.render import fonts, raster_text
+from arena.render.raster_text import Label
 
 DPI = 72
 FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
+# zlib level 1: a board of a thousand rows is ~25 MB of pixels, mostly flat colour, so
+# stronger levels cost twice the time for a few percent of size
+PNG_LEVEL = 1
 # svg.hashsalt is global rcParams state: one SVG save at a time keeps its ids stable.
 _svg_lock = threading.Lock()
 
@@ -62,12 +69,12 @@ class Pen:
         ax.set_axis_off()
         self.ax = ax
         self._dots: list[tuple[float, float, float, str, bool]] = []
+        self._labels: list[Label] = []
 
     def text(self, x: float, baseline: float, s: str, size: float, color: str = "#1f2329", *,
              bold: bool = False, ha: str = "left", box: str | None = None) -> None:
-        bbox = dict(boxstyle="round,pad=0.28,rounding_size=0.5", fc=box, ec="none") if box else None
-        self.ax.text(x, baseline, s, fontproperties=fonts.font(size, bold), color=color, ha=ha,
-                     va="baseline", bbox=bbox)
+        """Text on its baseline; ``box`` fills a rounded badge behind it. Text lies above shapes."""
+        self._labels.append(Label(x, baseline, s, size, color, bold, ha, box))
 
     def rect(self, x: float, y: float, w: float, h: float, color: str, radius: float = 0.0) -> None:
         style = f"round,pad=0,rounding_size={radius}" if radius else "square,pad=0"
@@ -92,6 +99,30 @@ class Pen:
                                  linewidths=[max(1.0, r / 5) if h else 0.0 for r, h in zip(rs, hollow)])
         self.ax.add_collection(dots, autolim=False)
 
+    def _matplotlib_text(self) -> None:
+        for t in self._labels:
+            bbox = (dict(boxstyle=f"round,pad={raster_text.BOX_PAD},rounding_size={raster_text.BOX_ROUND}",
+                         fc=t.box, ec="none") if t.box else None)
+            self.ax.text(t.x, t.baseline, t.text, fontproperties=fonts.font(t.size, t.bold), color=t.color,
+                         ha=t.ha, va="baseline", bbox=bbox)
+
+    def _png(self) -> bytes:
+        for t in self._labels:
+            if t.box:
+                x, y, w, h = raster_text.box(t)
+                self.ax.add_artist(FancyBboxPatch((x, y), w, h, fc=t.box, ec="none", zorder=2,
+                                                  boxstyle=f"round,pad=0,rounding_size={raster_text.BOX_ROUND * t.size}"))
+        self.fig.canvas.draw()
+        image = Image.fromarray(np.asarray(self.fig.canvas.buffer_rgba())).convert("RGB")
+        raster_text.draw(image, self._labels)
+        buf = io.BytesIO()
+        image.save(buf, format="png", dpi=(DPI, DPI), compress_level=PNG_LEVEL)
+        return buf.getvalue()
+
     def bytes(self, fmt: str) -> bytes:
+        check_format(fmt)
         self._draw_dots()
+        if fmt == "png":
+            return self._png()
+        self._matplotlib_text()
         return save(self.fig, fmt)
