@@ -1,4 +1,5 @@
-"""Shared fixtures: a real SQLite file per test and a small contest to publish."""
+"""Shared fixtures: a real SQLite file per test, a small contest to publish, the API tests'
+world, and the console tests' app with a signed-in organizer."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ import json
 
 import pytest
 
+from api_world import World, build_world
+from console_client import make_token, sign_in
 from helpers import SMALL_RULES, month_rows
 
 
@@ -39,3 +42,33 @@ def small(db):
     rows = [r for m in ("2026-01", "2026-02", "2026-03") for r in month_rows(m)]
     services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="test")
     return db
+
+
+@pytest.fixture
+def world(tmp_path, monkeypatch) -> World:
+    """The API tests' world (api_world.build_world) in the test's own folder."""
+    return build_world(tmp_path, monkeypatch)
+
+
+@pytest.fixture
+def app(tmp_path):
+    """An app on a temporary database with the small contest, January to March reported."""
+    from arena import create_app, services
+    from arena.app import get_db
+
+    app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "test-secret", "TESTING": True})
+    with app.app_context():
+        db = get_db()
+        services.save_rules(db, SMALL_RULES, actor="setup")
+        rows = [r for m in ("2026-01", "2026-02", "2026-03") for r in month_rows(m)]
+        services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="setup")
+    return app
+
+
+@pytest.fixture
+def organizer(app):
+    """A test client of ``app`` signed in with an organizer token named 考核办张三."""
+    secret, _ = make_token(app, "organizer", "考核办张三")
+    client = app.test_client()
+    assert sign_in(client, secret).status_code == 302
+    return client

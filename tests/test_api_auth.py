@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from test_api_setup import ROLES, World, assert_error_body, build_world, world  # noqa: F401 (fixture)
+from api_world import ROLES, World, assert_error_body, build_world
 
 # -- the authorization table --------------------------------------------------------------------
 # route -> method -> (least role, the status a caller with that role gets from the sample request;

@@ -10,7 +10,7 @@ import zipfile
 import pytest
 
 from helpers import SMALL_RULES
-from test_api_setup import MAX_BODY, RULES, assert_error_body, build_world
+from api_world import MAX_BODY, RULES, assert_error_body, build_world
 
 JSON, CSV, YAML = "application/json", "text/csv", "application/yaml"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -13,7 +13,7 @@ import re
 import pytest
 
 from helpers import SMALL_RULES, month_rows
-from test_api_setup import RULES, assert_error_body, world  # noqa: F401 (fixture)
+from api_world import RULES, assert_error_body
 
 TOP = ["contest", "period", "kind", "revision", "published_at", "note", "rules_sha256", "data_sha256", "groups"]
 UNIT = ["unit", "name", "rank", "total", "change", "flags", "indicators", "adjustments", "board"]

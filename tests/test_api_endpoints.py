@@ -10,7 +10,7 @@ import json
 import pytest
 
 from helpers import SMALL_RULES
-from test_api_setup import RULES, assert_error_body, build_world, world  # noqa: F401 (fixture)
+from api_world import RULES, assert_error_body
 
 RESULTS = "/api/contests/small/results"
 

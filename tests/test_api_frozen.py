@@ -7,7 +7,6 @@ import json
 
 from arena.api import frozen
 from arena.store import publications
-from test_api_setup import world  # noqa: F401  (the fixture)
 
 URL = "/api/contests/small/scores/2026-02"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 import re
 
-from test_api_setup import SENTINEL_TEXTS, world  # noqa: F401 (fixture)
+from api_world import SENTINEL_TEXTS
 
 VARIANTS = {
     "cid": ["small"], "contest_id": ["small"],

@@ -1,99 +1,20 @@
-"""The console's door: signing in and out, the session cookie, and cross-site POSTs.
-
-Also home to the small fixtures the other console test files import: an app on a temporary
-database with the small contest, tokens for each role, and a signed-in test client.
-"""
+"""The console's door: signing in and out, the session cookie, and cross-site POSTs."""
 
 from __future__ import annotations
 
 import json
-import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-
-from helpers import SMALL_RULES, month_rows
-
-SMALL_CSV = "unit,key,period,value\n" + "".join(
-    f"{r['unit']},{r['key']},{r['period']},{r['value']}\n" for r in month_rows("2026-04")
+from console_client import (
+    SMALL_CSV,
+    csrf_of,
+    dump,
+    form_token,
+    make_token,
+    sign_in,
 )
-
-
-@pytest.fixture
-def app(tmp_path):
-    from arena import create_app, services
-    from arena.app import get_db
-
-    app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "test-secret", "TESTING": True})
-    with app.app_context():
-        db = get_db()
-        services.save_rules(db, SMALL_RULES, actor="setup")
-        rows = [r for m in ("2026-01", "2026-02", "2026-03") for r in month_rows(m)]
-        services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="setup")
-    return app
-
-
-def make_token(app, role: str, name: str, **scope) -> tuple[str, int]:
-    from arena import tokens
-    from arena.app import get_db
-
-    with app.app_context():
-        secret, row = tokens.issue(get_db(), role=role, name=name, actor="setup", **scope)
-    return secret, row["id"]
-
-
-def csrf_of(page: str) -> str:
-    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert found, "the page has no CSRF field"
-    return found.group(1)
-
-
-def sign_in(client, secret: str, **extra):
-    page = client.get("/console/signin").get_data(as_text=True)
-    return client.post("/console/signin", data={"token": secret, "csrf_token": csrf_of(page), **extra})
-
-
-@pytest.fixture
-def organizer(app):
-    """A test client signed in with an organizer token named 考核办张三."""
-    secret, _ = make_token(app, "organizer", "考核办张三")
-    client = app.test_client()
-    assert sign_in(client, secret).status_code == 302
-    return client
-
-
-def form_token(client, path: str = "/console/") -> str:
-    return csrf_of(client.get(path).get_data(as_text=True))
-
-
-def dump(app) -> list[str]:
-    """Every row of the database except the failed-sign-in counter, as SQL text."""
-    from arena.app import get_db
-
-    with app.app_context():
-        return [line for line in get_db().conn.iterdump() if "auth_failures" not in line]
-
-
-def post(client, path: str, data: dict, files: bool = False):
-    data = {**data, "csrf_token": form_token(client)}
-    kind = "multipart/form-data" if files else "application/x-www-form-urlencoded"
-    return client.post(path, data=data, content_type=kind)
-
-
-def text(answer) -> str:
-    return answer.get_data(as_text=True)
-
-
-def audit_rows(app, action: str) -> list[dict]:
-    from arena.app import get_db
-    from arena.store import audit
-
-    with app.app_context():
-        return audit.list_audit(get_db(), action=action)
-
-
-ACTOR = "token 1 (考核办张三)"  # as arena.api.auth.Principal.actor names the organizer
-
+from helpers import SMALL_RULES
 
 # -- signing in ---------------------------------------------------------------------------
 

@@ -7,9 +7,7 @@ import json
 import pytest
 
 from helpers import SMALL_RULES
-from test_console import (  # noqa: F401 (app, organizer: fixtures)
-    ACTOR, app, audit_rows, dump, organizer, post, text,
-)
+from console_client import ACTOR, audit_rows, dump, post, text
 
 
 def test_draft_sheet_of_a_month_and_a_quarter(organizer):

@@ -8,9 +8,7 @@ import json
 from openpyxl import Workbook
 
 from helpers import SMALL_RULES, month_rows
-from test_console import (  # noqa: F401 (app, organizer: fixtures)
-    ACTOR, SMALL_CSV, app, audit_rows, dump, organizer, post, text,
-)
+from console_client import ACTOR, SMALL_CSV, audit_rows, dump, post, text
 
 
 # -- contests -----------------------------------------------------------------------------

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 from helpers import SMALL_RULES
-from test_console import (  # noqa: F401 (app, organizer: fixtures)
-    ACTOR, app, audit_rows, dump, organizer, post, text,
-)
+from console_client import ACTOR, audit_rows, dump, post, text
 
 
 EDITED = SMALL_RULES.replace("weight: 60, method: rank", "weight: 10, method: rank")

@@ -1,0 +1,65 @@
+"""Helpers for the console's tests: tokens, signing in, CSRF-carrying posts, the database
+as SQL text, audit rows. The fixtures (app, organizer) are in conftest.py."""
+
+from __future__ import annotations
+
+import re
+
+from helpers import month_rows
+
+SMALL_CSV = "unit,key,period,value\n" + "".join(
+    f"{r['unit']},{r['key']},{r['period']},{r['value']}\n" for r in month_rows("2026-04")
+)
+
+
+def make_token(app, role: str, name: str, **scope) -> tuple[str, int]:
+    from arena import tokens
+    from arena.app import get_db
+
+    with app.app_context():
+        secret, row = tokens.issue(get_db(), role=role, name=name, actor="setup", **scope)
+    return secret, row["id"]
+
+
+def csrf_of(page: str) -> str:
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert found, "the page has no CSRF field"
+    return found.group(1)
+
+
+def sign_in(client, secret: str, **extra):
+    page = client.get("/console/signin").get_data(as_text=True)
+    return client.post("/console/signin", data={"token": secret, "csrf_token": csrf_of(page), **extra})
+
+
+def form_token(client, path: str = "/console/") -> str:
+    return csrf_of(client.get(path).get_data(as_text=True))
+
+
+def dump(app) -> list[str]:
+    """Every row of the database except the failed-sign-in counter, as SQL text."""
+    from arena.app import get_db
+
+    with app.app_context():
+        return [line for line in get_db().conn.iterdump() if "auth_failures" not in line]
+
+
+def post(client, path: str, data: dict, files: bool = False):
+    data = {**data, "csrf_token": form_token(client)}
+    kind = "multipart/form-data" if files else "application/x-www-form-urlencoded"
+    return client.post(path, data=data, content_type=kind)
+
+
+def text(answer) -> str:
+    return answer.get_data(as_text=True)
+
+
+def audit_rows(app, action: str) -> list[dict]:
+    from arena.app import get_db
+    from arena.store import audit
+
+    with app.app_context():
+        return audit.list_audit(get_db(), action=action)
+
+
+ACTOR = "token 1 (考核办张三)"  # as arena.api.auth.Principal.actor names the organizer
