@@ -83,3 +83,19 @@ def test_an_svg_keeps_matplotlibs_text():
     pen.text(10, 50, "兰山区", 20, box="#ef6c00")
     svg = pen.bytes("svg").decode()
     assert svg.count("<path") > 3 and "#ef6c00" in svg
+
+
+def test_threads_drawing_at_once_get_the_bytes_one_thread_gets():
+    """gunicorn's gthread workers render in threads; each thread has its own FreeType faces."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def draw(n: int) -> bytes:
+        pen = Pen(600, 400)
+        for row in range(12):
+            pen.text(20, 30 + row * 30, f"临沂高新技术产业开发区 {row + n % 2}", 22, bold=row % 2 == 0)
+        return pen.bytes("png")
+
+    alone = [draw(n) for n in range(2)]
+    with ThreadPoolExecutor(4) as pool:
+        together = list(pool.map(draw, range(16)))
+    assert all(png == alone[n % 2] for n, png in enumerate(together))

@@ -9,6 +9,7 @@ need no speed.
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 import warnings
 from dataclasses import dataclass
@@ -39,8 +40,14 @@ class Label:
         return str(fonts.bold_path() if self.bold else fonts.font_path())
 
 
-@lru_cache(maxsize=64)
 def _font(path: str, size: float) -> ImageFont.FreeTypeFont:
+    # a FreeType face is not thread-safe (gunicorn's gthread workers render in threads), so each
+    # thread has its own, as matplotlib's font_manager.get_font does
+    return _thread_font(path, size, threading.get_ident())
+
+
+@lru_cache(maxsize=128)
+def _thread_font(path: str, size: float, thread: int) -> ImageFont.FreeTypeFont:
     # BASIC layout: Chinese and Latin need no shaping, and it is the same with or without libraqm
     return ImageFont.truetype(path, size, layout_engine=ImageFont.Layout.BASIC)
 
