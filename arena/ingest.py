@@ -26,15 +26,15 @@ def detect_format(filename: str | None, content_type: str | None) -> str:
     application/vnd.ms-excel), then the content type; UnsupportedMediaType otherwise."""
     ext = (filename or "").rpartition(".")[2].lower() if "." in (filename or "") else ""
     if ext == "xls":
-        raise UnsupportedMediaType("old .xls workbooks are not read: save the file as .xlsx")
+        raise UnsupportedMediaType("不读取旧版 .xls 工作簿：请另存为 .xlsx")
     media = (content_type or "").split(";", 1)[0].strip().lower()
     if ext in ("json", "csv", "xlsx"):
         return ext
     if media in _CONTENT_TYPES or media.endswith("+json"):
         return _CONTENT_TYPES.get(media, "json")
     raise UnsupportedMediaType(
-        f"cannot tell the format of {filename or 'the upload'} ({media or 'no content type'}): "
-        "send JSON (application/json), CSV (text/csv) or an .xlsx workbook"
+        f"无法判断{f' {filename} ' if filename else '上传内容'}的格式（{media or '没有 Content-Type'}）："
+        "请上传 JSON（application/json）、CSV（text/csv）或 .xlsx 工作簿"
     )
 
 
@@ -42,6 +42,6 @@ def parse_results(data: bytes, fmt: str, *, max_rows: int = MAX_ROWS) -> list[Ra
     """Read ``data`` as ``fmt`` (json | csv | xlsx) into raw rows; blank lines and rows are skipped."""
     readers = {"json": parse_json, "csv": parse_csv, "xlsx": parse_xlsx}
     if fmt not in readers:
-        raise UnsupportedMediaType(f"unknown format {fmt!r}: use json, csv or xlsx")
+        raise UnsupportedMediaType(f"未知的格式 {fmt!r}：请用 json、csv 或 xlsx")
     with paused_gc():
         return readers[fmt](bytes(data), max_rows)

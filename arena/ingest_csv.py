@@ -16,15 +16,15 @@ from arena.ingest_rows import Problems, RawRow, line_of, read_header, too_many
 def _decode(data: bytes) -> str:
     """UTF-8 (with or without BOM), else GBK/GB18030 as Chinese office software writes it."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise BadRequest("UTF-16 text is not read: save the file as CSV UTF-8")
+        raise BadRequest("不读取 UTF-16 文本：请另存为“CSV UTF-8”")
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     for encoding in ("utf-8", "gb18030"):  # GB18030 is GBK's superset
         try:
             return data.decode(encoding)
         except UnicodeDecodeError as exc:
-            where = [{"line": line_of(data, exc.start), "message": "undecodable bytes"}]
-    raise BadRequest("the file is neither UTF-8 nor GBK text", where)
+            where = [{"line": line_of(data, exc.start), "message": "无法解码的字节"}]
+    raise BadRequest("文件既不是 UTF-8 也不是 GBK 文本", where)
 
 
 def parse_csv(data: bytes, max_rows: int) -> list[RawRow]:
@@ -48,10 +48,10 @@ def parse_csv(data: bytes, max_rows: int) -> list[RawRow]:
                 columns, width = read_header(record, problems, line)
                 iu, ik, ip, iv = columns
                 continue
-            problems.add(line, None, f"{len(record)} field{'s' * (len(record) != 1)} where the header has {width}")
+            problems.add(line, None, f"本行有 {len(record)} 列，表头有 {width} 列")
     except csv.Error as exc:
-        problems.add(last_line + 1, None, f"malformed CSV: {exc}")
+        problems.add(last_line + 1, None, f"CSV 格式错误：{exc}")
     if columns is None and not problems.count:
-        raise BadRequest("the CSV file is empty: it needs a header unit,key,period,value")
-    problems.raise_if_any("CSV file")
+        raise BadRequest("CSV 文件是空的：需要表头 unit,key,period,value（或 单位,指标,期间,数值）")
+    problems.raise_if_any("CSV 文件")
     return rows

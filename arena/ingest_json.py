@@ -32,15 +32,15 @@ def _pairs(pairs: list[tuple[Any, Any]]) -> dict:
 
 def _float(text: str) -> float | _Refused:
     number = float(text)
-    return number if number - number == 0 else _Refused(f"{text[:20]} overflows to infinity")  # inf - inf is nan
+    return number if number - number == 0 else _Refused(f"{text[:20]} 超出范围（溢出为无穷大）")  # inf - inf is nan
 
 
 def _int(text: str) -> int | _Refused:
     # int() refuses over 4300 digits with a bare ValueError; no real figure has 30
-    return int(text) if len(text) <= 30 else _Refused(f"a {len(text)}-digit number is absurd")
+    return int(text) if len(text) <= 30 else _Refused(f"{len(text)} 位的数字不合理")
 
 
-_HOOKS: dict[str, Any] = dict(parse_constant=lambda text: _Refused(f"{text} is not a finite number"),
+_HOOKS: dict[str, Any] = dict(parse_constant=lambda text: _Refused(f"{text} 不是有限数"),
                               parse_float=_float, parse_int=_int, object_pairs_hook=_pairs)
 
 
@@ -48,33 +48,33 @@ def parse_json(data: bytes, max_rows: int) -> list[RawRow]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        where = {"line": line_of(data, exc.start), "message": f"byte {exc.start} is not UTF-8"}
-        raise BadRequest("JSON must be UTF-8 text", [where]) from None
+        where = {"line": line_of(data, exc.start), "message": f"第 {exc.start} 字节不是 UTF-8"}
+        raise BadRequest("JSON 必须是 UTF-8 文本", [where]) from None
     try:
         items = json.loads(text, **_HOOKS)
     except json.JSONDecodeError as exc:
-        raise BadRequest("malformed JSON", [{"line": exc.lineno, "column": exc.colno, "message": exc.msg}]) from None
+        raise BadRequest("JSON 格式错误", [{"line": exc.lineno, "column": exc.colno, "message": exc.msg}]) from None
     except RecursionError:
-        raise BadRequest("malformed JSON", [{"message": "nested too deeply"}]) from None
+        raise BadRequest("JSON 格式错误", [{"message": "嵌套过深"}]) from None
     if not isinstance(items, list):
-        raise BadRequest("expected a JSON list of objects with unit, key, period and value")
+        raise BadRequest("应为 JSON 对象列表，每个对象含 unit、key、period、value")
     if len(items) > max_rows:
         raise too_many(max_rows)
     problems, rows = Problems(), []
     for n, item in enumerate(items, start=1):
         if not isinstance(item, dict):
-            problems.add(n, None, "item is not an object with unit, key, period and value")
+            problems.add(n, None, "该项不是含 unit、key、period、value 的对象")
             continue
         for name in item.pop(_REPEATED, ()):
-            problems.add(n, name, f"key {show_text(name)} appears twice in the object")
+            problems.add(n, name, f"键 {show_text(name)} 在对象中出现两次")
         for name in FIELDS:
             if name not in item:
-                problems.add(n, name, f"missing key {name!r}")
+                problems.add(n, name, f"缺少键 {name!r}")
             elif isinstance(item[name], _Refused):
                 problems.add(n, name, str(item[name]))
         for name in item:
             if name not in FIELDS:
-                message = f"unknown key {show_text(name)} (allowed: unit, key, period, value)"
+                message = f"未知的键 {show_text(name)}（可用：unit、key、period、value）"
                 problems.add(n, name if name.isprintable() else None, message)
         rows.append(RawRow(n, item.get("unit"), item.get("key"), item.get("period"), item.get("value")))
     problems.raise_if_any("JSON")

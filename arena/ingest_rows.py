@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from arena.engine.result_problems import show_text
+from arena.engine.result_problems import FIELD_WORDS, show_text
 from arena.errors import BadRequest, PayloadTooLarge
 
 MAX_DETAILS = 1000
@@ -45,13 +45,12 @@ class Problems:
         if not self.count:
             return
         more = self.count - len(self.details)
-        tail = [{"row": None, "field": None, "message": f"and {more} more not listed"}] if more else []
-        noun = "problem" if self.count == 1 else "problems"
-        raise BadRequest(f"the {what} cannot be read: {self.count} {noun}", self.details + tail)
+        tail = [{"row": None, "field": None, "message": f"另有 {more} 处问题未列出"}] if more else []
+        raise BadRequest(f"{what}无法读取：共 {self.count} 处问题", self.details + tail)
 
 
 def too_many(max_rows: int) -> PayloadTooLarge:
-    return PayloadTooLarge(f"more than {max_rows:,} result rows in one file; split it")
+    return PayloadTooLarge(f"一个文件超过 {max_rows:,} 行成绩数据：请拆分")
 
 
 def line_of(data: bytes, offset: int) -> int:
@@ -67,14 +66,14 @@ def read_header(header: list[Any], problems: Problems, row: int) -> tuple[list[i
     for i, name in enumerate(names):
         field = HEADERS.get(name.lower() if name.isascii() else name)
         if field is None:
-            label = f"column {i + 1} has no name" if not name else f"unknown column {show_text(name)}"
-            problems.add(row, None, f"{label}; the columns are unit, key, period, value (or 单位, 指标, 期间, 数值)")
+            label = f"第 {i + 1} 列没有列名" if not name else f"未知的列 {show_text(name)}"
+            problems.add(row, None, f"{label}；列应为 unit、key、period、value（或 单位、指标、期间、数值）")
         elif field in found:
-            problems.add(row, field, f"column {field} appears twice (columns {found[field] + 1} and {i + 1})")
+            problems.add(row, field, f"列 {field} 出现两次（第 {found[field] + 1} 列和第 {i + 1} 列）")
         else:
             found[field] = i
     for field in FIELDS:
         if field not in found:
-            problems.add(row, field, f"the header has no {field} column")
-    problems.raise_if_any("header")
+            problems.add(row, field, f"表头缺少 {field} 列（{FIELD_WORDS[field]}）")
+    problems.raise_if_any("表头")
     return [found[f] for f in FIELDS], len(names)

@@ -20,17 +20,17 @@ def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
     from openpyxl.utils import get_column_letter
 
     if data.startswith(b"\xd0\xcf\x11\xe0"):
-        raise BadRequest("this is an old .xls workbook (or another OLE file): save it as .xlsx")
+        raise BadRequest("这是旧版 .xls 工作簿（或其他 OLE 文件）：请另存为 .xlsx")
     if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise BadRequest("not an .xlsx workbook: the file is not a zip archive")
+        raise BadRequest("不是 .xlsx 工作簿：文件不是 zip 压缩包")
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # zipfile enforces these declared sizes
         if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
-            raise BadRequest(f"the workbook unpacks to more than {MAX_UNPACKED >> 20} MiB")
+            raise BadRequest(f"工作簿解压后超过 {MAX_UNPACKED >> 20} MiB")
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
     except Exception as exc:  # openpyxl raises many kinds for a broken package
-        raise BadRequest(f"not a readable .xlsx workbook ({type(exc).__name__}: {exc})") from None
+        raise BadRequest(f"无法读取的 .xlsx 工作簿（{type(exc).__name__}: {exc}）") from None
     problems, rows = Problems(), []
     try:
         sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) dimension
@@ -43,7 +43,7 @@ def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
                 continue
             extra = next((i for i in range(width, len(cells)) if cells[i] is not None and str(cells[i]).strip()), None)
             if extra is not None:
-                problems.add(n, None, f"cell {get_column_letter(extra + 1)}{n} is outside the named columns")
+                problems.add(n, None, f"单元格 {get_column_letter(extra + 1)}{n} 在有列名的列之外")
                 continue
             padded = tuple(cells) + (None,) * (width - len(cells))
             rows.append(RawRow(n, *(padded[i] for i in columns)))
@@ -52,10 +52,10 @@ def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
     except (BadRequest, PayloadTooLarge):
         raise
     except Exception as exc:  # a broken sheet inside a valid zip
-        raise BadRequest(f"the first sheet cannot be read ({type(exc).__name__}: {exc})") from None
+        raise BadRequest(f"第一个工作表无法读取（{type(exc).__name__}: {exc}）") from None
     finally:
         book.close()
     if columns is None:
-        raise BadRequest("the first sheet is empty: it needs a header row unit, key, period, value")
-    problems.raise_if_any("workbook")
+        raise BadRequest("第一个工作表是空的：需要表头行 unit、key、period、value（或 单位、指标、期间、数值）")
+    problems.raise_if_any("工作簿")
     return rows

@@ -61,7 +61,7 @@ def test_a_file_with_a_bad_row_shows_every_bad_row_and_stores_nothing(app, organ
     page = text(answer)
     assert answer.status_code == 422 and "没有保存任何内容" in page and "april.csv" in page
     assert '<td class="num">4</td>\n    <td>数值</td>' in page
-    assert '<td class="num">6</td>\n    <td>指标</td>' in page and "unknown key" in page
+    assert '<td class="num">6</td>\n    <td>指标</td>' in page and "未知的指标 &#39;gdpp&#39;" in page
     assert dump(app) == before
 
 

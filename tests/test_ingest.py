@@ -108,34 +108,34 @@ def test_xlsx_short_rows_are_padded_with_empty_cells():
     [
         ("json", b"", {"line": 1, "column": 1}, "Expecting value"),
         ("json", b'[\n {"unit": "a",\n  "key": }\n]', {"line": 3, "column": 10}, "Expecting value"),
-        ("json", b'{"unit": "a"}', {}, "expected a JSON list of objects"),
-        ("json", b"[1]", {"row": 1, "field": None}, "item is not an object"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p"}]', {"row": 1, "field": "value"}, "missing key 'value'"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": 1, "note": "x"}]', {"row": 1, "field": "note"}, "unknown key 'note'"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": 1, "value": 2}]', {"row": 1, "field": "value"}, "key 'value' appears twice"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": NaN}]', {"row": 1, "field": "value"}, "NaN is not a finite number"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": Infinity}]', {"row": 1, "field": "value"}, "Infinity is not a finite number"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": -Infinity}]', {"row": 1, "field": "value"}, "-Infinity is not a finite number"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": 1e999}]', {"row": 1, "field": "value"}, "1e999 overflows to infinity"),
-        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": ' + b"9" * 5000 + b"}]", {"row": 1, "field": "value"}, "5000-digit number is absurd"),
-        ("json", b"[" * 100_000 + b"]" * 100_000, {}, "nested too deeply"),
-        ("json", b'["\xff"]', {"line": 1}, "byte 2 is not UTF-8"),
-        ("csv", b"", {}, "the CSV file is empty"),
-        ("csv", b"unit,key,period\n", {"row": 1, "field": "value"}, "the header has no value column"),
-        ("csv", b"unit,key,period,value,note\n", {"row": 1, "field": None}, "unknown column 'note'"),
-        ("csv", b"unit,,key,period,value\n", {"row": 1, "field": None}, "column 2 has no name"),
-        ("csv", "unit,单位,key,period,value\n".encode(), {"row": 1, "field": "unit"}, "column unit appears twice (columns 1 and 2)"),
-        ("csv", b"unit,key,period,value\n1,2,3,4\n1,2,3\n", {"row": 3, "field": None}, "3 fields where the header has 4"),
-        ("csv", b"unit,key,period,value\n1,2,3,4,5\n", {"row": 2, "field": None}, "5 fields where the header has 4"),
-        ("csv", b"unit,key,period,value\n" + b"a" * 200_000 + b",k,p,1\n", {"row": 2}, "malformed CSV: field larger than field limit"),
-        ("csv", b"\xff\xfeu\x00n\x00", {}, "UTF-16 text is not read"),
-        ("csv", b"unit,key,period,value\n\x80\n", {"line": 2}, "neither UTF-8 nor GBK"),
-        ("xlsx", b"unit,key,period,value\n", {}, "the file is not a zip archive"),
-        ("xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, {}, "old .xls workbook"),
-        ("xlsx", None, {}, "not a readable .xlsx workbook"),  # a zip that is no workbook
-        ("xlsx", xlsx(), {}, "the first sheet is empty"),
-        ("xlsx", xlsx(["unit", "key", "period"]), {"row": 1, "field": "value"}, "the header has no value column"),
-        ("xlsx", xlsx(["unit", "key", "period", "value"], [1, 2, 3, 4, "x"]), {"row": 2}, "cell E2 is outside the named columns"),
+        ("json", b'{"unit": "a"}', {}, "应为 JSON 对象列表"),
+        ("json", b"[1]", {"row": 1, "field": None}, "该项不是含 unit、key、period、value 的对象"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p"}]', {"row": 1, "field": "value"}, "缺少键 'value'"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": 1, "note": "x"}]', {"row": 1, "field": "note"}, "未知的键 'note'"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": 1, "value": 2}]', {"row": 1, "field": "value"}, "键 'value' 在对象中出现两次"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": NaN}]', {"row": 1, "field": "value"}, "NaN 不是有限数"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": Infinity}]', {"row": 1, "field": "value"}, "Infinity 不是有限数"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": -Infinity}]', {"row": 1, "field": "value"}, "-Infinity 不是有限数"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": 1e999}]', {"row": 1, "field": "value"}, "1e999 超出范围（溢出为无穷大）"),
+        ("json", b'[{"unit": "a", "key": "k", "period": "p", "value": ' + b"9" * 5000 + b"}]", {"row": 1, "field": "value"}, "5000 位的数字不合理"),
+        ("json", b"[" * 100_000 + b"]" * 100_000, {}, "嵌套过深"),
+        ("json", b'["\xff"]', {"line": 1}, "第 2 字节不是 UTF-8"),
+        ("csv", b"", {}, "CSV 文件是空的"),
+        ("csv", b"unit,key,period\n", {"row": 1, "field": "value"}, "表头缺少 value 列（数值）"),
+        ("csv", b"unit,key,period,value,note\n", {"row": 1, "field": None}, "未知的列 'note'"),
+        ("csv", b"unit,,key,period,value\n", {"row": 1, "field": None}, "第 2 列没有列名"),
+        ("csv", "unit,单位,key,period,value\n".encode(), {"row": 1, "field": "unit"}, "列 unit 出现两次（第 1 列和第 2 列）"),
+        ("csv", b"unit,key,period,value\n1,2,3,4\n1,2,3\n", {"row": 3, "field": None}, "本行有 3 列，表头有 4 列"),
+        ("csv", b"unit,key,period,value\n1,2,3,4,5\n", {"row": 2, "field": None}, "本行有 5 列，表头有 4 列"),
+        ("csv", b"unit,key,period,value\n" + b"a" * 200_000 + b",k,p,1\n", {"row": 2}, "CSV 格式错误：field larger than field limit"),
+        ("csv", b"\xff\xfeu\x00n\x00", {}, "不读取 UTF-16 文本"),
+        ("csv", b"unit,key,period,value\n\x80\n", {"line": 2}, "既不是 UTF-8 也不是 GBK"),
+        ("xlsx", b"unit,key,period,value\n", {}, "文件不是 zip 压缩包"),
+        ("xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 100, {}, "旧版 .xls 工作簿"),
+        ("xlsx", None, {}, "无法读取的 .xlsx 工作簿"),  # a zip that is no workbook
+        ("xlsx", xlsx(), {}, "第一个工作表是空的"),
+        ("xlsx", xlsx(["unit", "key", "period"]), {"row": 1, "field": "value"}, "表头缺少 value 列（数值）"),
+        ("xlsx", xlsx(["unit", "key", "period", "value"], [1, 2, 3, 4, "x"]), {"row": 2}, "单元格 E2 在有列名的列之外"),
     ],
 )
 def test_malformed_file_says_where(fmt, data, where, fragment):
@@ -159,7 +159,7 @@ def test_every_bad_row_of_a_file_is_listed():
     with pytest.raises(BadRequest) as info:
         parse_results(data, "csv")
     assert [d["row"] for d in info.value.details] == [2, 4, 5]
-    assert info.value.message == "the CSV file cannot be read: 3 problems"
+    assert info.value.message == "CSV 文件无法读取：共 3 处问题"
 
 
 def test_size_guard_refuses_more_rows_than_allowed():
@@ -172,7 +172,7 @@ def test_size_guard_refuses_more_rows_than_allowed():
     ]:
         with pytest.raises(PayloadTooLarge) as info:
             parse_results(data, fmt, max_rows=2)
-        assert info.value.status == 413 and "more than 2 result rows" in info.value.message
+        assert info.value.status == 413 and "超过 2 行成绩数据" in info.value.message
 
 
 def test_unknown_format_is_refused():
@@ -208,9 +208,9 @@ def test_detect_format(filename, content_type, expected):
 @pytest.mark.parametrize(
     "filename, content_type, fragment",
     [
-        ("old.xls", None, "save the file as .xlsx"),
-        (None, None, "no content type"),
-        ("notes.txt", "text/plain", "cannot tell the format of notes.txt (text/plain)"),
+        ("old.xls", None, "请另存为 .xlsx"),
+        (None, None, "没有 Content-Type"),
+        ("notes.txt", "text/plain", "无法判断 notes.txt 的格式（text/plain）"),
     ],
 )
 def test_detect_format_refuses(filename, content_type, fragment):

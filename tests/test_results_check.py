@@ -92,56 +92,56 @@ def test_good_rows_are_normalized(unit, key, period, value, expected):
     "unit, key, period, value, field, fragment",
     [
         # units: 3 listed, so the message names them all
-        ("999999", *GOOD[1:], "unit", "unknown unit '999999'; the units are 371302, 371311, 371371"),
-        ("兰山区", *GOOD[1:], "unit", "that is the name of unit 371302, write its code"),
-        (None, *GOOD[1:], "unit", "unit is empty"),
-        ("  ", *GOOD[1:], "unit", "unit is empty"),
-        (True, *GOOD[1:], "unit", "unit must be text, not true/false"),
-        (["371302"], *GOOD[1:], "unit", "unit must be text, not list"),
-        ("3713\x0702", *GOOD[1:], "unit", "contains a control character (\\u0007)"),
-        ("37\ud80013", *GOOD[1:], "unit", "contains a lone surrogate (\\ud800)"),
-        (371302.5, *GOOD[1:], "unit", "unknown unit '371302.5'"),
+        ("999999", *GOOD[1:], "unit", "未知的单位 '999999'；可填的单位代码有 371302、371311、371371"),
+        ("兰山区", *GOOD[1:], "unit", "这是单位 371302 的名称，请填写其代码 371302"),
+        (None, *GOOD[1:], "unit", "单位为空"),
+        ("  ", *GOOD[1:], "unit", "单位为空"),
+        (True, *GOOD[1:], "unit", "单位应为文字，不能是 true/false"),
+        (["371302"], *GOOD[1:], "unit", "单位应为文字，不能是 list"),
+        ("3713\x0702", *GOOD[1:], "unit", "含有控制字符（\\u0007）"),
+        ("37\ud80013", *GOOD[1:], "unit", "含有孤立的代理码位（\\ud800）"),
+        (371302.5, *GOOD[1:], "unit", "未知的单位 '371302.5'"),
         # keys: 4 known ids, listed sorted
-        ("371302", "foo", "2026-03", "1", "key", "unknown key 'foo'; the keys are accident, award, gdzctz, gyzjz"),
-        ("371302", "固定资产投资", "2026-03", "1", "key", "that is the name of key gdzctz, write its id"),
-        ("371302", "gd\x00zctz", "2026-03", "1", "key", "contains a control character (\\u0000)"),
-        ("371302", None, "2026-03", "1", "key", "key is empty"),
+        ("371302", "foo", "2026-03", "1", "key", "未知的指标 'foo'；可填的指标标识有 accident、award、gdzctz、gyzjz"),
+        ("371302", "固定资产投资", "2026-03", "1", "key", "这是指标 gdzctz 的名称，请填写其标识 gdzctz"),
+        ("371302", "gd\x00zctz", "2026-03", "1", "key", "含有控制字符（\\u0000）"),
+        ("371302", None, "2026-03", "1", "key", "指标为空"),
         # periods: malformed, not a month, outside the season 2026-01..2026-06
-        ("371302", "gdzctz", "2026-13", "1", "period", "period '2026-13' is not a month: write it as YYYY-MM"),
-        ("371302", "gdzctz", "2026/01", "1", "period", "period '2026/01' is not a month"),
-        ("371302", "gdzctz", "2026-1", "1", "period", "period '2026-1' is not a month"),
-        ("371302", "gdzctz", "2026-Q1", "1", "period", "period 2026-Q1 is a quarter; results are reported per month"),
-        ("371302", "gdzctz", "2026-H1", "1", "period", "is a half"),
-        ("371302", "gdzctz", 2026, "1", "period", "period 2026 is a year"),
-        ("371302", "gdzctz", "2026-07", "1", "period", "period 2026-07 is outside the season 2026-01 to 2026-06"),
-        ("371302", "gdzctz", "2025-12", "1", "period", "outside the season 2026-01 to 2026-06"),
-        ("371302", "gdzctz", dt.datetime(2026, 3, 15), "1", "period", "period 2026-03-15T00:00:00 is a date"),
-        ("371302", "gdzctz", dt.datetime(2026, 3, 1, 8, 30), "1", "period", "is a date; write the month as YYYY-MM"),
-        ("371302", "gdzctz", None, "1", "period", "period is empty"),
+        ("371302", "gdzctz", "2026-13", "1", "period", "期间 '2026-13' 不是月份：请写作 YYYY-MM"),
+        ("371302", "gdzctz", "2026/01", "1", "period", "期间 '2026/01' 不是月份"),
+        ("371302", "gdzctz", "2026-1", "1", "period", "期间 '2026-1' 不是月份"),
+        ("371302", "gdzctz", "2026-Q1", "1", "period", "期间 2026-Q1 是季度：成绩按月报送"),
+        ("371302", "gdzctz", "2026-H1", "1", "period", "是半年"),
+        ("371302", "gdzctz", 2026, "1", "period", "期间 2026 是年度"),
+        ("371302", "gdzctz", "2026-07", "1", "period", "期间 2026-07 不在本赛季（2026-01 至 2026-06）内"),
+        ("371302", "gdzctz", "2025-12", "1", "period", "不在本赛季（2026-01 至 2026-06）内"),
+        ("371302", "gdzctz", dt.datetime(2026, 3, 15), "1", "period", "期间 2026-03-15T00:00:00 是日期"),
+        ("371302", "gdzctz", dt.datetime(2026, 3, 1, 8, 30), "1", "period", "是日期：请按月份写作 YYYY-MM"),
+        ("371302", "gdzctz", None, "1", "period", "期间为空"),
         # values
-        (*GOOD[:3], "", "value", "value is empty"),
-        (*GOOD[:3], None, "value", "value is empty"),
-        (*GOOD[:3], "abc", "value", "value 'abc' is not a decimal number"),
-        (*GOOD[:3], "12,5", "value", "value '12,5' is not a decimal number"),
-        (*GOOD[:3], "1_000", "value", "value '1_000' is not a decimal number"),
-        (*GOOD[:3], "１２", "value", "value '１２' is not a decimal number"),
-        (*GOOD[:3], "12.5%", "value", "is not a decimal number"),
-        (*GOOD[:3], True, "value", "value must be a number, not true/false"),
-        (*GOOD[:3], [1], "value", "value must be a number, not list"),
-        (*GOOD[:3], float("nan"), "value", "value nan is not a finite number"),
-        (*GOOD[:3], float("-inf"), "value", "value -inf is not a finite number"),
-        (*GOOD[:3], "NaN", "value", "is not a finite number"),
-        (*GOOD[:3], "Infinity", "value", "is not a finite number"),
-        (*GOOD[:3], "1e999", "value", "value inf is not a finite number"),
+        (*GOOD[:3], "", "value", "数值为空"),
+        (*GOOD[:3], None, "value", "数值为空"),
+        (*GOOD[:3], "abc", "value", "数值 'abc' 不是十进制数字"),
+        (*GOOD[:3], "12,5", "value", "数值 '12,5' 不是十进制数字"),
+        (*GOOD[:3], "1_000", "value", "数值 '1_000' 不是十进制数字"),
+        (*GOOD[:3], "１２", "value", "数值 '１２' 不是十进制数字"),
+        (*GOOD[:3], "12.5%", "value", "不是十进制数字"),
+        (*GOOD[:3], True, "value", "数值应为数字，不能是 true/false"),
+        (*GOOD[:3], [1], "value", "数值应为数字，不能是 list"),
+        (*GOOD[:3], float("nan"), "value", "数值 nan 不是有限数"),
+        (*GOOD[:3], float("-inf"), "value", "数值 -inf 不是有限数"),
+        (*GOOD[:3], "NaN", "value", "不是有限数"),
+        (*GOOD[:3], "Infinity", "value", "不是有限数"),
+        (*GOOD[:3], "1e999", "value", "数值 inf 不是有限数"),
         # |1e13| > 1e12, |-2e12| > 1e12, 10**20 > 1e12, and a 401-digit int never reaches float()
-        (*GOOD[:3], 1e13, "value", "value 10000000000000 is absurd: its size is over 1e+12"),
-        (*GOOD[:3], "-2e12", "value", "is absurd"),
-        (*GOOD[:3], 10**20, "value", "value 1e+20 is absurd"),
-        (*GOOD[:3], 10**400, "value", "is absurd"),
+        (*GOOD[:3], 1e13, "value", "数值 10000000000000 不合理：绝对值超过 1e+12"),
+        (*GOOD[:3], "-2e12", "value", "不合理"),
+        (*GOOD[:3], 10**20, "value", "数值 1e+20 不合理"),
+        (*GOOD[:3], 10**400, "value", "不合理"),
         # adjustment counts: c >= 0 and whole
-        ("371302", "award", "2026-03", "-1", "value", "award is a count: write a whole number 0 or more, not -1"),
-        ("371302", "accident", "2026-03", 1.5, "value", "accident is a count: write a whole number 0 or more, not 1.5"),
-        ("371302", "award", "2026-03", "2.5", "value", "not 2.5"),
+        ("371302", "award", "2026-03", "-1", "value", "award 是次数：应填 0 或正整数，不能是 -1"),
+        ("371302", "accident", "2026-03", 1.5, "value", "accident 是次数：应填 0 或正整数，不能是 1.5"),
+        ("371302", "award", "2026-03", "2.5", "value", "不能是 2.5"),
     ],
 )
 def test_bad_row_names_row_field_and_problem(unit, key, period, value, field, fragment):
@@ -149,7 +149,7 @@ def test_bad_row_names_row_field_and_problem(unit, key, period, value, field, fr
         check_rows(CONTEST, [Raw(2, "371311", "gyzjz", "2026-01", "1"), Raw(17, unit, key, period, value)])
     error = info.value
     assert error.status == 422 and error.code == "validation_failed"
-    assert error.message == "1 result row is invalid"
+    assert error.message == "1 行成绩数据有误"
     assert [(d["row"], d["field"]) for d in error.details] == [(17, field)]
     assert fragment in error.details[0]["message"]
 
@@ -157,7 +157,7 @@ def test_bad_row_names_row_field_and_problem(unit, key, period, value, field, fr
 def test_many_units_are_not_listed():
     with pytest.raises(ValidationFailed) as info:
         check_rows(MANY_UNITS, [Raw(2, "999", "gyzjz", "2026-01", 1.0)])
-    assert info.value.details[0]["message"] == "unknown unit '999'"
+    assert info.value.details[0]["message"] == "未知的单位 '999'"
 
 
 def test_every_problem_comes_in_one_error():
@@ -170,7 +170,7 @@ def test_every_problem_comes_in_one_error():
     ]
     with pytest.raises(ValidationFailed) as info:
         check_rows(CONTEST, rows)
-    assert info.value.message == "3 result rows are invalid"
+    assert info.value.message == "3 行成绩数据有误"
     assert [(d["row"], d["field"]) for d in info.value.details] == [
         (3, "unit"), (3, "value"), (5, "key"), (5, "period"), (6, "value"),
     ]
@@ -180,22 +180,22 @@ def test_every_problem_comes_in_one_error():
     "rows, expected",
     [
         # row 5 repeats row 2 exactly
-        ([Raw(2, *GOOD), Raw(3, "371311", *GOOD[1:]), Raw(5, *GOOD)], [(5, "repeats row 2")]),
+        ([Raw(2, *GOOD), Raw(3, "371311", *GOOD[1:]), Raw(5, *GOOD)], [(5, "与第 2 行重复")]),
         # 371302 (an Excel number) and "371302" are the same unit
-        ([Raw(2, 371302, *GOOD[1:]), Raw(9, *GOOD)], [(9, "repeats row 2: the same unit 371302, key gdzctz and period 2026-03")]),
+        ([Raw(2, 371302, *GOOD[1:]), Raw(9, *GOOD)], [(9, "与第 2 行重复：单位 371302、指标 gdzctz、期间 2026-03 都相同")]),
         # a month written as a date repeats the month written as text
-        ([Raw(2, *GOOD), Raw(4, "371302", "gdzctz", dt.date(2026, 3, 1), "2")], [(4, "repeats row 2")]),
+        ([Raw(2, *GOOD), Raw(4, "371302", "gdzctz", dt.date(2026, 3, 1), "2")], [(4, "与第 2 行重复")]),
         # row 2's value is bad, and row 3 still repeats its cell: both rows are reported
-        ([Raw(2, "371302", "gdzctz", "2026-03", ""), Raw(3, *GOOD)], [(2, "value is empty"), (3, "repeats row 2")]),
+        ([Raw(2, "371302", "gdzctz", "2026-03", ""), Raw(3, *GOOD)], [(2, "数值为空"), (3, "与第 2 行重复")]),
         # three copies: rows 6 and 8 both repeat row 4
-        ([Raw(4, *GOOD), Raw(6, *GOOD), Raw(8, *GOOD)], [(6, "repeats row 4"), (8, "repeats row 4")]),
+        ([Raw(4, *GOOD), Raw(6, *GOOD), Raw(8, *GOOD)], [(6, "与第 4 行重复"), (8, "与第 4 行重复")]),
     ],
     ids=["exact", "int_unit", "date_period", "after_bad_value", "three_copies"],
 )
 def test_repeated_cells_name_the_first_row(rows, expected):
     with pytest.raises(ValidationFailed) as info:
         check_rows(CONTEST, rows)
-    assert info.value.message == f"{len(expected)} result row{'s are' if len(expected) > 1 else ' is'} invalid"
+    assert info.value.message == f"{len(expected)} 行成绩数据有误"
     assert [d["row"] for d in info.value.details] == [row for row, _ in expected]
     for detail, (_, fragment) in zip(info.value.details, expected):
         assert fragment in detail["message"]
@@ -211,9 +211,9 @@ def test_details_are_capped_but_every_row_is_counted():
     rows = [Raw(n, "nope", "gdzctz", "2026-03", "1") for n in range(2, 7)]  # 5 bad rows
     with pytest.raises(ValidationFailed) as info:
         check_rows(CONTEST, rows, max_details=3)
-    assert info.value.message == "5 result rows are invalid"
+    assert info.value.message == "5 行成绩数据有误"
     assert [d["row"] for d in info.value.details] == [2, 3, 4, None]
-    assert info.value.details[-1]["message"] == "and 2 more problems not listed"
+    assert info.value.details[-1]["message"] == "另有 2 处问题未列出"
 
 
 def test_no_rows_is_no_error():

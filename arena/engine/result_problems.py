@@ -14,6 +14,9 @@ from arena.engine.model import Contest
 from arena.engine.periods import PeriodError, parse_period
 
 MAX_ABS = 1e12  # larger figures are typing accidents, not statistics
+# Messages name the fields as the Chinese headers do: a county's data clerk reads them.
+FIELD_WORDS = {"unit": "单位", "key": "指标", "period": "期间", "value": "数值"}
+_KIND_WORDS = {"quarter": "季度", "half": "半年", "year": "年度"}
 _LIST_UNITS, _LIST_KEYS = 10, 20  # name the valid codes when there are this few
 
 
@@ -40,9 +43,9 @@ class Context:
         # field -> (valid codes, {name: code}, the codes listed in a message when few, what a code is)
         self.known = {
             "unit": (self.unit_codes, {u.name: u.code for u in contest.units},
-                     ", ".join(codes) if len(codes) <= _LIST_UNITS else None, "code"),
+                     "、".join(codes) if len(codes) <= _LIST_UNITS else None, "代码"),
             "key": (self.keys, {i.name: i.id for i in (*contest.indicators, *contest.adjustments)},
-                    ", ".join(sorted(self.keys)) if len(self.keys) <= _LIST_KEYS else None, "id"),
+                    "、".join(sorted(self.keys)) if len(self.keys) <= _LIST_KEYS else None, "标识"),
         }
 
     def code(self, field: str, raw: Any, found: list) -> str | None:
@@ -51,12 +54,12 @@ class Context:
         text = _code_text(field, raw, found)
         if text is None or text in valid:
             return text
-        hint = ""
+        hint, what = "", FIELD_WORDS[field]
         if text in names:
-            hint = f"; that is the name of {field} {names[text]}, write its {word}"
+            hint = f"：这是{what} {names[text]} 的名称，请填写其{word} {names[text]}"
         elif listing:
-            hint = f"; the {field}s are {listing}"
-        found.append((field, f"unknown {field} {show_text(text)}{hint}"))
+            hint = f"；可填的{what}{word}有 {listing}"
+        found.append((field, f"未知的{what} {show_text(text)}{hint}"))
         return None
 
     def period(self, period: Any, found: list) -> str | None:
@@ -65,7 +68,7 @@ class Context:
             if period.day == 1 and at_midnight:
                 period = f"{period.year:04d}-{period.month:02d}"
             else:
-                found.append(("period", f"period {period.isoformat()} is a date; write the month as YYYY-MM"))
+                found.append(("period", f"期间 {period.isoformat()} 是日期：请按月份写作 YYYY-MM"))
                 return None
         text = _code_text("period", period, found)
         if text is None or text in self.months:
@@ -73,21 +76,22 @@ class Context:
         try:
             parsed = parse_period(text)
         except PeriodError:
-            found.append(("period", f"period {show_text(text)} is not a month: write it as YYYY-MM, e.g. 2026-03"))
+            found.append(("period", f"期间 {show_text(text)} 不是月份：请写作 YYYY-MM，如 2026-03"))
             return None
         c = self.contest
         if parsed.kind != "month":
-            found.append(("period", f"period {text} is a {parsed.kind}; results are reported per month (YYYY-MM)"))
+            found.append(("period", f"期间 {text} 是{_KIND_WORDS.get(parsed.kind, parsed.kind)}：成绩按月报送（YYYY-MM）"))
         else:
-            found.append(("period", f"period {text} is outside the season {c.season_start} to {c.season_end}"))
+            found.append(("period", f"期间 {text} 不在本赛季（{c.season_start} 至 {c.season_end}）内"))
         return None
 
 
 def _code_text(field: str, value: Any, found: list) -> str | None:
     """A unit, key or period cell as text: Excel and JSON numbers become their decimal string."""
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        kind = "true/false" if isinstance(value, bool) else "empty" if value is None else type(value).__name__
-        found.append((field, f"{field} is empty" if value is None else f"{field} must be text, not {kind}"))
+        kind = "true/false" if isinstance(value, bool) else type(value).__name__
+        what = FIELD_WORDS[field]
+        found.append((field, f"{what}为空" if value is None else f"{what}应为文字，不能是 {kind}"))
         return None
     if isinstance(value, float):
         if not value.is_integer():
@@ -95,12 +99,12 @@ def _code_text(field: str, value: Any, found: list) -> str | None:
         value = int(value)
     text = str(value).strip()
     if not text:
-        found.append((field, f"{field} is empty"))
+        found.append((field, f"{FIELD_WORDS[field]}为空"))
         return None
     bad = next((c for c in text if not c.isprintable()), None)
     if bad is not None:
-        what = "a lone surrogate" if "\ud800" <= bad <= "\udfff" else "a control character"
-        found.append((field, f"{field} {show_text(text)} contains {what} (\\u{ord(bad):04x})"))
+        what = "孤立的代理码位" if "\ud800" <= bad <= "\udfff" else "控制字符"
+        found.append((field, f"{FIELD_WORDS[field]} {show_text(text)} 含有{what}（\\u{ord(bad):04x}）"))
         return None
     return text
 
@@ -108,11 +112,11 @@ def _code_text(field: str, value: Any, found: list) -> str | None:
 def check_value(value: Any, found: list) -> float | None:
     """Explain why a value is refused, or return it as a float when it is fine after all."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        found.append(("value", "value is empty"))
+        found.append(("value", "数值为空"))
         return None
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
         kind = "true/false" if isinstance(value, bool) else type(value).__name__
-        found.append(("value", f"value must be a number, not {kind}"))
+        found.append(("value", f"数值应为数字，不能是 {kind}"))
         return None
     if isinstance(value, str):
         text = value.strip()
@@ -121,18 +125,18 @@ def check_value(value: Any, found: list) -> float | None:
                 raise ValueError(text)
             number = float(text)
         except ValueError:
-            found.append(("value", f"value {show_text(text)} is not a decimal number (write e.g. 12.5)"))
+            found.append(("value", f"数值 {show_text(text)} 不是十进制数字（应写作如 12.5）"))
             return None
     elif isinstance(value, int):
         if abs(value) > MAX_ABS:  # before float(), which overflows on huge ints
-            shown = f"{value:.6g}" if abs(value) < 10**300 else "of over 300 digits"
-            found.append(("value", f"value {shown} is absurd: its size is over {MAX_ABS:g}"))
+            shown = f"{value:.6g}" if abs(value) < 10**300 else "（超过 300 位）"
+            found.append(("value", f"数值 {shown} 不合理：绝对值超过 {MAX_ABS:g}"))
             return None
         number = float(value)
     else:
         number = value
     if math.isfinite(number) and abs(number) <= MAX_ABS:
         return number
-    why = "is not a finite number" if not math.isfinite(number) else f"is absurd: its size is over {MAX_ABS:g}"
-    found.append(("value", f"value {show_number(number)} {why}"))
+    why = "不是有限数" if not math.isfinite(number) else f"不合理：绝对值超过 {MAX_ABS:g}"
+    found.append(("value", f"数值 {show_number(number)} {why}"))
     return None

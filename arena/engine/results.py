@@ -41,10 +41,9 @@ def check_rows(contest: Contest, raw_rows: Iterable[Any], *, max_details: int = 
         out, listed, count, bad_rows = _check(Context(contest), raw_rows, max_details)
     if bad_rows:
         if count > len(listed):
-            more = f"and {count - len(listed)} more problems not listed"
+            more = f"另有 {count - len(listed)} 处问题未列出"
             listed.append({"row": None, "field": None, "message": more})
-        noun = "result row is" if bad_rows == 1 else "result rows are"
-        raise ValidationFailed(f"{bad_rows} {noun} invalid", listed)
+        raise ValidationFailed(f"{bad_rows} 行成绩数据有误", listed)
     return out
 
 
@@ -94,7 +93,7 @@ def _check(ctx: Context, raw_rows: Iterable[Any], limit: int) -> tuple[list[Resu
         else:
             value = check_value(value, found)
         if key in counts and value is not None and (value < 0 or not value.is_integer()):
-            found.append(("value", f"{key} is a count: write a whole number 0 or more, not {show_number(value)}"))
+            found.append(("value", f"{key} 是次数：应填 0 或正整数，不能是 {show_number(value)}"))
         if not found:
             seen[(unit, key, period)] = row
             append(new(ResultRow, (unit, key, period, value, row)))
@@ -123,6 +122,6 @@ def _repeats(cells: list[Cell]) -> list[tuple[int, str, bool]]:
     for index, (row, unit, key, period, clean) in sorted(enumerate(cells), key=lambda c: c[1][0]):
         earlier = first.setdefault((unit, key, period), index)
         if earlier != index:
-            message = f"repeats row {cells[earlier][0]}: the same unit {unit}, key {key} and period {period}"
+            message = f"与第 {cells[earlier][0]} 行重复：单位 {unit}、指标 {key}、期间 {period} 都相同"
             repeats.append((row, message, clean))
     return repeats
