@@ -87,8 +87,8 @@ def store_results(db, contest: Contest, rows, *, actor: str, only_unit: str | No
     if only_unit is not None:
         foreign = [r for r in rows if r.unit != only_unit]
         if foreign:
-            raise Forbidden("a unit may submit only its own results",
-                            [{"row": r.row, "field": "unit", "message": f"not your unit: {r.unit}"} for r in foreign[:50]])
+            raise Forbidden("单位只能报送本单位的成绩",
+                            [{"row": r.row, "field": "unit", "message": f"{r.unit} 不是本单位"} for r in foreign[:50]])
     when = clock.iso(clock.now(contest.timezone))
     tuples = [(r.unit, r.key, r.period, r.value) for r in rows]
     with transaction(db):

@@ -183,9 +183,17 @@ def test_a_unit_submits_only_where_the_contest_lets_it(tmp_path, world):
     assert ok.status_code == 200 and ok.get_json()["inserted"] == 1
     mine = client.get(RESULTS, headers=unit_a).get_json()
     assert {r["unit"] for r in mine} == {"A"}
+    before = world.dump()
+    foreign = [{"unit": "A", "key": "gdp", "period": "2026-05", "value": 9.0},
+               {"unit": "B", "key": "gdp", "period": "2026-05", "value": 1.0}]
+    error = assert_error_body(client.post(RESULTS, json=foreign, headers=unit_a), 403)
+    assert error["message"] == "单位只能报送本单位的成绩"
+    assert error["details"] == [{"row": 2, "field": "unit", "message": "B 不是本单位"}]
+    assert world.dump() == before
     error = assert_error_body(client.post(RESULTS, json=[{"unit": "A", "key": "gdp", "period": "2026-03", "value": 8.0}],
                                           headers=unit_a), 403)
-    assert "published" in error["message"]
+    assert error["message"] == "这些月份已发布：如需更正，请联系组织方"
+    assert error["details"] == [{"row": 1, "field": "period", "message": "2026-03 已发布"}]
     closed = RULES.replace("  self_report: true\n", "")
     client.put("/api/contests/small/rules", data=closed, headers=yaml_headers(world))
     error = assert_error_body(client.post(RESULTS, json=[{"unit": "A", "key": "gdp", "period": "2026-06", "value": 8.0}],

@@ -47,7 +47,7 @@ class Results(MethodView):
         who, db = auth.current(), get_db()
         contest, _ = services.contest_rules(db, cid)
         if who.role == "unit" and not contest.self_report:
-            raise Forbidden(f"contest {cid} does not let units report their own results (self_report: false)")
+            raise Forbidden(f"比赛 {cid} 不允许单位自行报送成绩（self_report: false）")
         data, fmt = bodies.results_body()
         rows = check_rows(contest, parse_results(data, fmt))
         if who.role != "unit":
@@ -55,8 +55,8 @@ class Results(MethodView):
         with transaction(db):  # holds the write lock: no publication can slip in between
             late = _published_months(db, cid, rows)
             if late:
-                raise Forbidden("these months are published already; ask the organizers for a correction",
-                                [{"row": r.row, "field": "period", "message": f"{r.period} is published"}
+                raise Forbidden("这些月份已发布：如需更正，请联系组织方",
+                                [{"row": r.row, "field": "period", "message": f"{r.period} 已发布"}
                                  for r in late[:100]])
             return services.store_results(db, contest, rows, actor=who.actor, only_unit=who.unit)
 
@@ -68,6 +68,6 @@ class Results(MethodView):
         who = auth.current()
         if who.role == "unit":
             if unit is not None and unit != who.unit:
-                raise Forbidden("a unit token reads only its own results")
+                raise Forbidden("单位令牌只能查看本单位的成绩")
             unit = who.unit
         return results.list_results(get_db(), cid, period, unit)
