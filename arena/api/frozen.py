@@ -20,7 +20,7 @@ _kept: OrderedDict[str, tuple[bytes, bytes]] = OrderedDict()
 _size = 0
 
 
-def _bytes(db, cid: str, period: str, revision: int | None, sha: str) -> tuple[bytes, bytes]:
+def _bytes(db, cid: str, period: str, revision: int, sha: str) -> tuple[bytes, bytes]:
     global _size
     with _lock:
         found = _kept.get(sha)
@@ -43,12 +43,14 @@ def sheet_response(db, cid: str, period: str, revision: int | None, *, cache_con
     """The stored sheet: 304 on a matching ETag, gzip when the client takes it."""
     row = publications.head(db, cid, period, revision)  # NotFound when unpublished
     sha = row["sheet_sha256"]
-    accepts_gzip = "gzip" in request.headers.get("Accept-Encoding", "")
+    accepts_gzip = request.accept_encodings["gzip"] > 0  # "gzip;q=0" refuses it
     headers = {"Cache-Control": cache_control, "Vary": "Accept-Encoding"}
-    if sha in request.if_none_match or f"{sha}-gz" in request.if_none_match:
-        etag = f"{sha}-gz" if f"{sha}-gz" in request.if_none_match else sha
+    wanted = request.if_none_match  # compared weakly, as RFC 9110 says (a proxy may weaken ETags)
+    if wanted.contains_weak(sha) or wanted.contains_weak(f"{sha}-gz"):
+        etag = f"{sha}-gz" if wanted.contains_weak(f"{sha}-gz") else sha
         return Response(status=304, headers={**headers, "ETag": f'"{etag}"'})
-    plain, packed = _bytes(db, cid, period, revision, sha)
+    # by the revision just read: a correction committed meanwhile must not fill this sha's bytes
+    plain, packed = _bytes(db, cid, period, row["revision"], sha)
     gz_ok = accepts_gzip and bool(packed)
     headers["ETag"] = f'"{sha}-gz"' if gz_ok else f'"{sha}"'  # each representation its own strong ETag
     response = current_app.response_class(packed if gz_ok else plain, mimetype="application/json", headers=headers)
