@@ -18,6 +18,7 @@ from arena.engine.calendar import due_periods, local_moment
 from arena.engine.periods import parse_period
 from arena.engine.sheet import score
 from arena.errors import ValidationFailed
+from arena.plain_text import clean_note
 from arena.store import audit, publications, results
 from arena.store.db import transaction
 
@@ -54,7 +55,7 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
     ``first_only`` (the scheduler's way) returns any existing revision as it is.
     """
     wanted = services.parse_wanted(period)
-    note = (note or "").strip() or None
+    note = clean_note(note)
     with transaction(db):
         contest, rules_row = services.contest_rules(db, contest_id)
         batch = results.current_batch(db, contest.id)

@@ -17,6 +17,7 @@ from arena.engine.rules import load_rules, rules_sha256
 from arena.engine.sheet import Results, score, scored_months, sheet_months
 from arena.errors import BadRequest, Conflict, Forbidden
 from arena.ingest import parse_results
+from arena.plain_text import clean_note
 from arena.store import audit, contests, results
 from arena.store.db import transaction
 
@@ -45,6 +46,7 @@ def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
     Returns {"contest", "version", "sha256", "created", "changed"}. A file identical to the
     version in force stores nothing.
     """
+    note = clean_note(note)
     contest = load_rules(yaml_text)
     if contest_id is not None and contest.id != contest_id:
         raise BadRequest(f"the rule file is for contest {contest.id!r}, not {contest_id!r}",

@@ -175,6 +175,20 @@ def test_a_contest_scoped_token_acts_only_on_its_contest(world):
     assert all(row["contest"] == "small" for row in client.get("/api/audit", headers=headers).get_json())
 
 
+def test_a_contest_scoped_admin_lists_only_its_contests_tokens(world):
+    from arena import services, tokens
+    from helpers import SMALL_RULES
+
+    db = world.db()
+    services.save_rules(db, SMALL_RULES.replace("id: small", "id: other"), actor="test")
+    tokens.issue(db, role="unit", name="别的比赛的单位", unit="A", contest="other", actor="test")
+    token, _ = tokens.issue(db, role="admin", name="只管 other", contest="other", actor="test")
+    listed = world.client().get("/api/tokens", headers={"Authorization": f"Bearer {token}"}).get_json()
+    assert {t["name"] for t in listed} == {"别的比赛的单位", "只管 other"}
+    everyone = world.client().get("/api/tokens", headers=world.headers("admin")).get_json()
+    assert {"unit_a", "别的比赛的单位"} <= {t["name"] for t in everyone}
+
+
 def test_admins_make_and_revoke_tokens_over_the_api_with_audit_rows(world):
     client, admin = world.client(), world.headers("admin")
     made = client.post("/api/tokens", json={"role": "unit", "name": "乙县填报", "unit": "B", "contest": "small",

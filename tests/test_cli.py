@@ -104,10 +104,16 @@ def test_a_bad_results_file_lists_every_row_and_stores_nothing(cli, tmp_path):
     (["contest", "load", "/no/such/file.yaml"], "cannot read /no/such/file.yaml"),
     (["results", "import", "/no/such.csv", "--contest", "small"], "cannot read"),
     (["publish", "small", "2026-05"], "2026-05"),  # nothing reported that month
+    (["publish", "small", "2026-01", "--note", "更正\x1b"], "note contains a control character"),
+    (["contest", "load", "RULES", "--note", "bad\x07"], "note contains a control character"),
+    (["token", "revoke", "99999999999999999999"], "no token 99999999999999999999"),
+    (["verify", "small", "2026-01", "--revision", "99999999999999999999"], "is not published"),
 ])
 def test_errors_are_one_line_on_stderr(cli, tmp_path, argv, message):
-    cli("contest", "load", write(tmp_path, "r.yaml", SMALL_RULES))
-    code, out, err = cli(*argv)
+    rules = write(tmp_path, "r.yaml", SMALL_RULES)
+    cli("contest", "load", rules)
+    cli("results", "import", write(tmp_path, "jan.json", json.dumps(month_rows("2026-01"))), "--contest", "small")
+    code, out, err = cli(*[rules if a == "RULES" else a for a in argv])
     assert code != 0 and message in err and "Traceback" not in err
 
 

@@ -112,8 +112,16 @@ def test_sign_out(organizer):
 def test_next_never_leaves_the_console(app):
     secret, _ = make_token(app, "organizer", "甲")
     for target, expected in (("/console/audit", "/console/audit"), ("https://evil.example/", "/console/"),
-                             ("//evil.example/console", "/console/"), ("/api/audit", "/console/")):
+                             ("//evil.example/console", "/console/"), ("/api/audit", "/console/"),
+                             ("/console/x\r\nSet-Cookie: a=b", "/console/"), ("/console/contests/small\n", "/console/")):
         assert sign_in(app.test_client(), secret, next=target).headers["Location"] == expected
+    client = app.test_client()
+    sign_in(client, secret)
+    assert client.get("/console/signin?next=/console/contests/small%0a").headers["Location"] == "/console/"
+
+
+def test_a_version_number_beyond_sqlite_is_not_found(organizer):
+    assert organizer.get("/console/contests/small/rules/versions/99999999999999999999").status_code == 404
 
 
 def test_a_token_scoped_to_one_contest_sees_only_it(app):

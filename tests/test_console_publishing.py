@@ -88,3 +88,19 @@ def test_every_page_is_chinese_self_contained_and_never_cached(organizer, path):
 def test_unknown_contest_is_a_chinese_404_page(organizer):
     answer = organizer.get("/console/contests/nope/draft")
     assert answer.status_code == 404 and "找不到" in text(answer) and answer.mimetype == "text/html"
+
+
+@pytest.mark.parametrize("period", ["2027-01", "", "2026-13", "Q1"])
+def test_publishing_a_period_outside_the_season_publishes_nothing(app, organizer, period):
+    before = dump(app)
+    refused = post(organizer, "/console/contests/small/publications", {"period": period, "action": "publish"})
+    assert refused.status_code == 422 and "只能发布本赛季的期间，什么也没有发布" in text(refused)
+    assert dump(app) == before
+
+
+def test_a_note_with_a_control_character_is_refused_and_nothing_published(app, organizer):
+    before = dump(app)
+    refused = post(organizer, "/console/contests/small/publications",
+                   {"period": "2026-03", "action": "publish", "note": "更正\x1b"})
+    assert refused.status_code == 422 and "control character" in text(refused)
+    assert dump(app) == before

@@ -133,6 +133,7 @@ def test_sheet_json_is_the_frozen_text(app, client):
     assert response.get_data(as_text=True) == stored["sheet"]
     assert response.headers["ETag"] == f'"{stored["sheet_sha256"]}"'
     assert client.get("/contests/small/2026-03/sheet.json?revision=0").status_code == 400
+    assert client.get("/contests/small/2026-03/sheet.json?revision=99999999999999999999").status_code == 400
 
 
 def test_workbook_download(client):

@@ -113,18 +113,6 @@ def _show(text: str) -> str:
     return "".join(c if c.isprintable() else f"\\u{ord(c):04x}" for c in text[:40])
 
 
-def clean_text(text: str, field: str, *, multiline: bool = False) -> str:
-    """Refuse lone surrogates and control characters (newlines and tabs only where multiline)."""
-    for c in text:
-        if "\ud800" <= c <= "\udfff":
-            raise ValidationFailed(f"{field} contains a lone surrogate",
-                                   [{"field": field, "message": f"lone surrogate \\u{ord(c):04x}"}])
-        if not c.isprintable() and not (multiline and c in "\n\t"):
-            raise ValidationFailed(f"{field} contains a control character",
-                                   [{"field": field, "message": f"control character \\u{ord(c):04x}"}])
-    return text
-
-
 def _check_strings(value: Any, path: str) -> None:
     """Lone surrogates (JSON may spell "\\ud800") are refused anywhere, keys included."""
     if isinstance(value, str):

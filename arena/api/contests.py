@@ -84,7 +84,6 @@ class Rules(MethodView):
         db = get_db()
         contests.require_contest(db, cid)
         text = bodies.text_body()
-        note = bodies.clean_text(note, "note", multiline=True).strip() or None if note else None
         return services.save_rules(db, text, actor=auth.current().actor, note=note, contest_id=cid)
 
 

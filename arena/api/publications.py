@@ -5,9 +5,10 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from arena import publishing
-from arena.api import auth, bodies, schemas
+from arena.api import auth, schemas
 from arena.api.base import Blueprint, access, public_json
 from arena.app import get_db
+from arena.plain_text import clean_text
 from arena.store import contests, publications
 
 blp = Blueprint("publications", __name__, url_prefix="/api", description="Publishing")
@@ -37,12 +38,9 @@ class Publications(MethodView):
     def post(self, body, cid):
         """Freeze the period's sheet: 201 with a new revision, 200 when nothing changed; a correction
         needs a note (更正说明)"""
-        note = body.get("note")
-        if note:
-            bodies.clean_text(note, "note", multiline=True)
-        bodies.clean_text(body["period"], "period")
+        clean_text(body["period"], "period")
         db = get_db()
         contests.require_contest(db, cid)
-        row, created = publishing.publish(db, cid, body["period"], actor=auth.current().actor, note=note)
+        row, created = publishing.publish(db, cid, body["period"], actor=auth.current().actor, note=body.get("note"))
         location = f"/api/contests/{cid}/scores/{row['period']}?revision={row['revision']}"
         return shown(row), 201 if created else 200, {"Location": location}

@@ -19,9 +19,10 @@ class Tokens(MethodView):
     @blp.response(200, schemas.Token(many=True))
     @access("admin")
     def get(self):
-        """Every token (never its secret or hash)"""
-        db = get_db()
-        return in_contest_offset(db, tokens.list_tokens(db), TIMES)
+        """Every token (never its secret or hash); a contest-scoped admin sees its contest's only"""
+        db, scope = get_db(), auth.current().contest
+        found = [t for t in tokens.list_tokens(db) if scope is None or t["contest"] == scope]
+        return in_contest_offset(db, found, TIMES)
 
     @blp.response(201, schemas.TokenCreated)
     @access("admin", 400, 415, 422)

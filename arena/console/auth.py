@@ -173,8 +173,10 @@ def _refused(message: str, status: int, wanted: str | None):
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path inside the console: never another site (an open redirect)."""
-    if not target or not target.startswith("/console") or target.startswith("//") or "\\" in target:
+    """Only a path inside the console: never another site (an open redirect), never a control
+    character (a newline in a Location header is refused by werkzeug, or splits the header)."""
+    if (not target or not target.startswith("/console") or target.startswith("//") or "\\" in target
+            or not target.isprintable()):
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target

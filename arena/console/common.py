@@ -40,16 +40,22 @@ def period_choices(contest: Contest) -> list[tuple[str, str]]:
     return [(str(p), f"{p}（{KIND_LABELS[p.kind]}）") for p in ordered]
 
 
-def chosen_period(text: str | None, contest: Contest, *, months_only: bool = False) -> str:
-    """The period asked for when it is one of the season's, else the latest scored month."""
+def season_period(text: str | None, contest: Contest, *, months_only: bool = False) -> str | None:
+    """The period asked for, written canonically, when it is one of the season's; else None."""
     choices = contest.months if months_only else [value for value, _ in period_choices(contest)]
-    if text:
-        try:
-            wanted = str(parse_period(text.strip()))
-        except PeriodError:
-            wanted = None
-        if wanted in choices:
-            return wanted
+    try:
+        wanted = str(parse_period(text.strip())) if text else None
+    except PeriodError:
+        return None
+    return wanted if wanted in choices else None
+
+
+def chosen_period(text: str | None, contest: Contest, *, months_only: bool = False) -> str:
+    """For pages: the period asked for when it is one of the season's, else the latest scored
+    month. Never for an action: publishing another period than the one asked for is not undone."""
+    wanted = season_period(text, contest, months_only=months_only)
+    if wanted is not None:
+        return wanted
     scored = results.scored_months(get_db(), contest.id)
     return scored[-1] if scored else contest.months[0]
 

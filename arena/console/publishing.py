@@ -12,7 +12,8 @@ from arena import publishing, services
 from arena.app import get_db
 from arena.console import bp
 from arena.console.auth import current_user
-from arena.console.common import chosen_period, open_contest, period_choices, problems
+from arena.console.common import chosen_period, open_contest, period_choices, problems, season_period
+from arena.engine.result_problems import show_text
 from arena.errors import ArenaError, NotFound, ValidationFailed
 from arena.store import publications
 
@@ -27,10 +28,15 @@ def draft_page(contest_id: str):
 @bp.route("/contests/<contest_id>/publications", methods=["POST"])
 def publish(contest_id: str):
     row, model, _ = open_contest(contest_id)
-    period = chosen_period(request.form.get("period"), model)
+    asked = request.form.get("period", "")
+    period = season_period(asked, model)
     note = request.form.get("note", "").strip()
     correcting = request.form.get("action") == "correct"
     try:
+        if period is None:
+            period = chosen_period(None, model)  # the page to show the refusal on
+            raise ValidationFailed("只能发布本赛季的期间，什么也没有发布",
+                                   [{"field": "period", "message": f"{show_text(asked)} 不是本赛季的期间"}])
         if correcting and not note:
             raise ValidationFailed("更正已发布的成绩必须填写更正说明", [{"field": "note", "message": "required"}])
         done, created = publishing.publish(get_db(), contest_id, period, actor=current_user().actor, note=note or None)

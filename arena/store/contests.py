@@ -11,7 +11,7 @@ from collections.abc import Iterable
 import sqlite_utils
 
 from arena.errors import Conflict, NotFound
-from arena.store.db import fetch_dicts, require_transaction
+from arena.store.db import fetch_dicts, require_transaction, storable_int
 
 UnitTuple = tuple[str, str, str]  # (code, name, group)
 
@@ -69,7 +69,7 @@ def get_rules(db: sqlite_utils.Database, contest_id: str, version: int | None = 
         db,
         "SELECT version, sha256, yaml, author, created_at, note FROM rules_versions WHERE contest = ? AND version = ?",
         (contest_id, version),
-    )
+    ) if storable_int(version) else []
     if not found:
         require_contest(db, contest_id)
         raise NotFound(f"contest {contest_id!r} has no rules version {version}")

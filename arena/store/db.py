@@ -211,6 +211,12 @@ def migrate(db: sqlite_utils.Database) -> int:
     return schema_version(db)
 
 
+def storable_int(n: int) -> bool:
+    """True when SQLite can hold ``n`` (a 64-bit INTEGER): a larger number names no stored row,
+    and binding it would raise OverflowError."""
+    return -(2**63) <= n < 2**63
+
+
 def fetch_dicts(db: sqlite_utils.Database, sql: str, params: Sequence = ()) -> list[dict]:
     """Run a read and return its rows as dicts (plain cursor: no savepoint per read)."""
     cursor = db.conn.execute(sql, params)

@@ -11,7 +11,7 @@ import sqlite_utils
 from arena.engine.calendar import KIND_ORDER
 from arena.engine.periods import parse_period
 from arena.errors import NotFound
-from arena.store.db import fetch_dicts, require_transaction
+from arena.store.db import fetch_dicts, require_transaction, storable_int
 
 SCHEMA: tuple[str, ...] = (
     """CREATE TABLE publications (
@@ -69,6 +69,8 @@ def get(db: sqlite_utils.Database, contest_id: str, period: str, revision: int |
     """One revision (the newest unless named), with its sheet; NotFound if there is none."""
     if revision is None:
         found = latest(db, contest_id, period)
+    elif not storable_int(revision):
+        found = None
     else:
         rows = fetch_dicts(
             db, f"SELECT {_COLUMNS}, sheet FROM publications WHERE contest = ? AND period = ? AND revision = ?",
@@ -87,7 +89,7 @@ def head(db: sqlite_utils.Database, contest_id: str, period: str, revision: int 
     params: list = [contest_id, period]
     if revision is not None:
         sql, params = sql + " AND revision = ?", params + [revision]
-    found = fetch_dicts(db, sql + " ORDER BY revision DESC LIMIT 1", params)
+    found = fetch_dicts(db, sql + " ORDER BY revision DESC LIMIT 1", params) if storable_int(revision or 0) else []
     if not found:
         which = f"revision {revision} of " if revision is not None else ""
         raise NotFound(f"{which}{period} of contest {contest_id!r} is not published")

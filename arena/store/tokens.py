@@ -13,7 +13,7 @@ import hmac
 import sqlite_utils
 
 from arena.errors import NotFound
-from arena.store.db import fetch_dicts, require_transaction
+from arena.store.db import fetch_dicts, require_transaction, storable_int
 
 ROLES = ("admin", "organizer", "unit")
 
@@ -72,7 +72,7 @@ def find(db: sqlite_utils.Database, token: str) -> dict | None:
 
 
 def get(db: sqlite_utils.Database, token_id: int) -> dict:
-    rows = fetch_dicts(db, f"SELECT {_COLUMNS} FROM tokens WHERE id = ?", (token_id,))
+    rows = fetch_dicts(db, f"SELECT {_COLUMNS} FROM tokens WHERE id = ?", (token_id,)) if storable_int(token_id) else []
     if not rows:
         raise NotFound(f"no token {token_id}")
     return rows[0]

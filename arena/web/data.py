@@ -113,8 +113,9 @@ def _standings(sheet_sha256: str, load_text) -> dict[str, dict[str, Any]]:
 
 def _rows_of(db, cid: str) -> list[tuple[str, dict[str, dict[str, Any]]]]:
     """(period, standings) of every published period's newest revision, in reading order."""
+    # the sheet by the revision whose hash keys the cache, not "the newest", which may have moved
     return [(period, _standings(row["sheet_sha256"],
-                                lambda p=period: publications.latest(db, cid, p)["sheet"]))
+                                lambda p=period, r=row["revision"]: publications.get(db, cid, p, r)["sheet"]))
             for period, row in newest_revisions(db, cid).items()]
 
 

@@ -127,8 +127,9 @@ def workbook(cid: str, period: str):
 @bp.get("/contests/<cid>/<period>/sheet.json")
 def sheet_json(cid: str, period: str):
     revision = request.args.get("revision", type=int)
-    if "revision" in request.args and (revision is None or revision < 1):
-        raise BadRequest("revision must be a whole number from 1", [{"field": "revision", "message": "1, 2, ..."}])
+    if "revision" in request.args and (revision is None or not 1 <= revision <= 1_000_000):
+        raise BadRequest("revision must be a whole number from 1 to 1000000",
+                         [{"field": "revision", "message": "1, 2, ..."}])
     pub = data.published(_db(), cid, period, revision)
     return _immutable(pub.row["sheet"], "application/json", pub.row["sheet_sha256"])
 
