@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from collections import OrderedDict
 from datetime import datetime
-from typing import Any
+from typing import Any, Callable
 
 from arena import clock, services
 from arena.engine.calendar import due_periods, local_moment
 from arena.engine.periods import parse_period
 from arena.engine.sheet import score
-from arena.errors import ValidationFailed
+from arena.errors import ArenaError, ValidationFailed
 from arena.plain_text import clean_note
 from arena.store import audit, publications, results
 from arena.store.db import transaction
@@ -28,6 +29,7 @@ _ENVELOPE = ("revision", "published_at", "note", "rules_sha256", "data_sha256")
 
 _FROZEN: OrderedDict[str, dict[str, Any]] = OrderedDict()  # sheet sha256 -> parsed sheet
 _FROZEN_KEPT = 128
+log = logging.getLogger("arena.publishing")
 
 
 def frozen_sheet(row: dict[str, Any]) -> dict[str, Any]:
@@ -111,20 +113,31 @@ def verify(db, contest_id: str, period: str, revision: int | None = None) -> dic
     return {"period": stored["period"], "revision": stored["revision"], "ok": same and reason is None, "reason": reason}
 
 
-def publish_due(db, now: datetime, *, actor: str = "scheduler") -> list[dict[str, Any]]:
+def publish_due(db, now: datetime, *, actor: str = "scheduler",
+                failed: Callable[[str, str, ArenaError], None] | None = None) -> list[dict[str, Any]]:
     """Publish every period that is due at ``now`` and was never published, oldest first.
 
-    Never re-publishes a period that has a publication: corrections are made by hand.
+    Never re-publishes a period that has a publication: corrections are made by hand. A period
+    that cannot be published (a formula dividing by zero, say) stops its own contest there, so
+    its periods stay in order, and is passed to ``failed`` (default: logged); other contests go on.
     """
     done = []
     for listed in services.list_contests(db):
-        contest, _ = services.contest_rules(db, listed["id"])
-        scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
-        already = publications.published_periods(db, contest.id)
-        for period in due_periods(contest, now, scored):
-            if str(period) in already:
-                continue
-            row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True)
-            if created:
-                done.append(row)
+        period = None
+        try:
+            contest, _ = services.contest_rules(db, listed["id"])
+            scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
+            already = publications.published_periods(db, contest.id)
+            for period in due_periods(contest, now, scored):
+                if str(period) in already:
+                    continue
+                row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True)
+                if created:
+                    done.append(row)
+        except ArenaError as error:
+            (failed or _log_failure)(listed["id"], str(period or ""), error)
     return done
+
+
+def _log_failure(contest_id: str, period: str, error: ArenaError) -> None:
+    log.error("cannot publish %s %s: %s", contest_id, period or "(its periods)", error)

@@ -27,13 +27,14 @@ log = logging.getLogger("arena.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
-def one_pass(open_db: Callable, now: datetime | None = None) -> list[dict]:
-    """Publish everything due at ``now`` (default: the clock) and return what was published."""
+def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | None = None) -> list[dict]:
+    """Publish everything due at ``now`` (default: the clock) and return what was published; a
+    contest that fails goes to ``failed`` (default: the log) and the others are published."""
     from arena import publishing
 
     db = open_db()
     try:
-        done = publishing.publish_due(db, now or clock.now("UTC"), actor="scheduler")
+        done = publishing.publish_due(db, now or clock.now("UTC"), actor="scheduler", failed=failed)
     finally:
         db.close()
     for p in done:

@@ -119,3 +119,45 @@ def test_two_processes_publishing_at_once_make_one_revision(tmp_path):
     assert text.count("2026-01 published as revision 1") == 1 and text.count("unchanged") == 7
     check = connect(path)
     assert [p["revision"] for p in publications.list_all(check, "small")] == [1]
+
+
+def test_a_contest_that_cannot_be_scored_stops_only_itself(db):
+    """aaa's formula divides by zero in January (RULES.md: an error at scoring time); small,
+    listed after it, is published all the same, and aaa's February waits behind its January."""
+    broken = SMALL_RULES.replace("id: small", "id: aaa").replace(
+        '{id: gdp, name: 增速, unit: "%", weight: 60, method: rank}',
+        '{id: gdp, name: 增速, unit: "%", weight: 60, method: formula, expr: "weight * 7 / value"}')
+    services.save_rules(db, broken, actor="t")
+    services.save_rules(db, SMALL_RULES, actor="t")
+    load_months(db, ["2026-01", "2026-02"])
+    rows = [dict(r, value=0.0) if r["unit"] == "A" and r["key"] == "gdp" and r["period"] == "2026-01" else r
+            for m in ("2026-01", "2026-02") for r in month_rows(m)]
+    services.import_results(db, "aaa", json.dumps(rows).encode(), fmt="json", actor="t")
+    failures = []
+    done = publishing.publish_due(db, at("2026-03-20T00:00:00Z"),
+                                  failed=lambda cid, period, error: failures.append((cid, period, str(error))))
+    assert [(p["contest"], p["period"]) for p in done] == [("small", "2026-01"), ("small", "2026-02")]
+    assert [(cid, period) for cid, period, _ in failures] == [("aaa", "2026-01")]
+    assert "division by zero" in failures[0][2]
+    assert publications.published_periods(db, "aaa") == set()
+
+
+def test_scheduler_once_reports_a_failed_contest_and_exits_1(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ARENA_DATABASE", str(tmp_path / "arena.db"))
+    db = connect(str(tmp_path / "arena.db"))
+    from arena.store.db import migrate
+
+    migrate(db)
+    broken = SMALL_RULES.replace("id: small", "id: aaa").replace(
+        '{id: gdp, name: 增速, unit: "%", weight: 60, method: rank}',
+        '{id: gdp, name: 增速, unit: "%", weight: 60, method: formula, expr: "weight * 7 / value"}')
+    services.save_rules(db, broken, actor="t")
+    services.save_rules(db, SMALL_RULES, actor="t")
+    load_months(db, ["2026-01"])
+    rows = [dict(r, value=0.0) if r["key"] == "gdp" else r for r in month_rows("2026-01")]
+    services.import_results(db, "aaa", json.dumps(rows).encode(), fmt="json", actor="t")
+    db.close()
+    assert main(["scheduler", "--once", "--now", "2026-02-20T00:00:00Z"]) == 1
+    out, err = capsys.readouterr()
+    assert "published small 2026-01 revision 1" in out
+    assert "arena: cannot publish aaa 2026-01:" in err and "Traceback" not in err

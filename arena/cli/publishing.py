@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from arena.cli.common import actor, command, open_db, print_records
 from arena.errors import ArenaError
 
@@ -76,12 +78,16 @@ def cmd_scheduler(args) -> int:
                 raise ArenaError(f"--now: not an ISO time: {args.now!r} (e.g. 2026-04-10T09:00:00+08:00)") from None
             if now.tzinfo is None:
                 raise ArenaError("--now needs an offset or Z (e.g. 2026-01-31T16:30:00Z)")
-        done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None)
+        failures: list[str] = []
+        done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None,
+                                  failed=lambda cid, period, error: failures.append(f"{cid} {period}: {error}"))
         for p in done:
             print(f"published {p['contest']} {p['period']} revision {p['revision']}")
-        if not done:
+        if not done and not failures:
             print("nothing due")
-        return 0
+        for line in failures:
+            print(f"arena: cannot publish {line}", file=sys.stderr)
+        return 1 if failures else 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its job bookkeeping on every tick is noise
     sched = scheduler.build(fresh_db, tick_seconds=args.tick)
