@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any, Callable
 
 from arena import services
+from arena.atomic import write_atomic
 from arena.exports import sheet_workbook
 from arena.render import cache, fonts
 from arena.render.boards import board_image
@@ -38,17 +39,14 @@ class _Site:
         digest = hashlib.sha256(body).hexdigest()[:10]
         name = str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
         target = self.out / name
-        if not target.exists():  # same name, same bytes: nothing to do
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_bytes(body)
+        if not target.exists():  # same name, same bytes (written whole): nothing to do
+            write_atomic(target, body)
             self.written += 1
         self.files[logical] = name
         return name
 
     def page(self, here: str, template: str, context: dict[str, Any]) -> None:
-        target = self.out / here
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(pages.render(template, StaticLinks(here, self.files), **context), encoding="utf-8")
+        write_atomic(self.out / here, pages.render(template, StaticLinks(here, self.files), **context).encode("utf-8"))
         self.written += 1
 
     def kept(self, kind: str, key: str, render: Callable[[], bytes]) -> bytes:
@@ -101,8 +99,8 @@ def _contest(site: _Site, db, cid: str) -> None:
                   .relative_to(f"contests/{cid}").as_posix()}
                for r in publications.list_all(db, cid)]
     manifest = {"contest": cid, "name": name, "publications": listing}  # a stable name: it lists the rest
-    (site.out / f"contests/{cid}/publications.json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    write_atomic(site.out / f"contests/{cid}/publications.json",
+                 json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     units = _units(db, cid)
     for code in units:
         history = data.unit_history(db, cid, code)
@@ -119,7 +117,7 @@ def _contest(site: _Site, db, cid: str) -> None:
         site.page(f"contests/{cid}/index.html", "period.html", pages.period_context(db, cid))
         site.page(f"contests/{cid}/screen.html", "screen.html", pages.screen_context(db, cid))
     version = json.dumps({"contest": cid, "version": data.version(db, cid)})
-    (site.out / f"contests/{cid}/screen-version.json").write_text(version, encoding="utf-8")
+    write_atomic(site.out / f"contests/{cid}/screen-version.json", version.encode("utf-8"))
 
 
 def export_static(db, out_dir: str | Path, *, instance_path: str | None = None) -> dict[str, Any]:

@@ -149,3 +149,37 @@ def test_cli_export_static(published, tmp_path, capsys):
     assert main(["export-static", str(tmp_path / "out")]) == 0
     assert (tmp_path / "out" / "index.html").is_file()
     assert "1 contests" in capsys.readouterr().out
+
+
+def test_an_export_cut_off_mid_file_leaves_no_half_file_under_a_hashed_name(world, tmp_path, monkeypatch):
+    """The disk fills half-way through the first file; the next export then writes every file whole."""
+    import os
+
+    from arena import atomic
+    from arena.static_export import export_static
+
+    db, root, _ = world
+    real_fdopen = os.fdopen
+
+    class HalfThenFull:
+        def __init__(self, fd, mode):
+            self.f = real_fdopen(fd, mode)
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.f.close()
+
+        def write(self, data):
+            self.f.write(data[: len(data) // 2])
+            raise OSError(28, "No space left on device")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(atomic.os, "fdopen", lambda fd, mode: HalfThenFull(fd, mode))
+        with pytest.raises(OSError):
+            export_static(db, tmp_path / "site", instance_path=str(tmp_path / "instance"))
+    assert not [p for p in files(tmp_path / "site") if p.name.endswith(".tmp")]
+    export_static(db, tmp_path / "site", instance_path=str(tmp_path / "instance"))
+    test_files_carry_their_content_hash(tmp_path / "site")
+    assert (tmp_path / "site" / "contests/small/2026-03/index.html").is_file()

@@ -105,6 +105,7 @@ def test_time_label(iso, text):
     ("临沂沂河新区", 10, 30, ["临沂沂", "河新区"]),  # 3 CJK characters of 10 fill 30 exactly; a 4th is 40 > 30
     ("ab临沂", 10, 20, ["ab", "临沂"]),             # Latin is 5.6: ab = 11.2, ab临 = 21.2 > 20; 临沂 = 20
     ("", 10, 20, []),
+    ("一、甲\n二、乙县\r\n\n三", 10, 30, ["一、甲", "二、乙", "县", "三"]),  # its own breaks first; blank lines dropped
 ])
 def test_wrap(text, size, width, lines):
     assert words.wrap(text, size, width) == lines

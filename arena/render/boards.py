@@ -176,7 +176,8 @@ def _screen(sheet: dict[str, Any], contest: Contest) -> Pen:
     pen.text(40, 102, subtitle, 46, GOLD, bold=True)
     pen.text(width - 40, 102, edition, 26, "#ffe0e0", ha="right")
     if sheet.get("note"):
-        pen.text(width - 40, 50, words.wrap(f"更正说明：{sheet['note']}", 22, 900)[0], 22, "#ffe0e0", ha="right")
+        note = " ".join(sheet["note"].split())  # one line on the screen: its first 900 px
+        pen.text(width - 40, 50, words.wrap(f"更正说明：{note}", 22, 900)[0], 22, "#ffe0e0", ha="right")
     top, bottom, gap = 134.0, height - 64.0, 24.0
     ncol = max(1, min(len(groups), 3))
     nrow = max(1, math.ceil(len(groups) / ncol))

@@ -1,26 +1,25 @@
 """Rendered files kept on disk, once per publication: ``instance/cache/<kind>/<key>``.
 
 A publication never changes, so its sheet's sha256 names everything drawn from it. Files are
-written to a temporary name beside the target and moved into place with ``os.replace``, so
-concurrent workers never read half a file (two that race both render; the last move wins,
-with identical bytes).
+written whole (arena.atomic), so concurrent workers never read half a file (two that race both
+render; the last move wins, with identical bytes).
 """
 
 from __future__ import annotations
 
 import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
+from arena.atomic import write_atomic
 from arena.engine.model import Contest
 from arena.errors import BadRequest
 from arena.publishing import frozen_sheet
 from arena.render.canvas import check_format
 
 # Bumped when a drawing changes, so files cached by an older layout are not served again.
-RENDER_VERSION = 2
+RENDER_VERSION = 3
 _KEY = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z._-]{0,150}$")
 
 
@@ -35,15 +34,7 @@ def cached(instance_path: str | os.PathLike, kind: str, key: str, render: Callab
     except FileNotFoundError:
         pass
     data = render()
-    folder.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(dir=folder, prefix=f".{key}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
+    write_atomic(target, data)
     return data
 
 

@@ -93,12 +93,17 @@ def text_width(text: str, size: float) -> float:
 
 
 def wrap(text: str, size: float, width: float) -> list[str]:
-    """Break ``text`` into lines no wider than ``width`` (by text_width), at any character."""
-    lines, line = [], ""
-    for ch in text:
-        if line and text_width(line + ch, size) > width:
+    """Break ``text`` into lines no wider than ``width`` (by text_width), at its own line breaks
+    (a note typed as 一、二、三、) and at any character."""
+    lines = []
+    for paragraph in text.splitlines():
+        line = ""
+        for ch in paragraph:
+            if line and text_width(line + ch, size) > width:
+                lines.append(line)
+                line = ch.lstrip()
+            else:
+                line += ch
+        if line.strip():
             lines.append(line)
-            line = ch.lstrip()
-        else:
-            line += ch
-    return lines + [line] if line else lines
+    return lines

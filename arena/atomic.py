@@ -1,0 +1,22 @@
+"""Files written whole or not at all: the bytes go to a temporary name beside the target and
+are moved into place with ``os.replace``, so a reader (a web worker, a CDN, the next export)
+never finds half a file under a name that promises all of it."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+
+def write_atomic(target: str | os.PathLike, data: bytes) -> None:
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
