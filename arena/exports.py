@@ -146,6 +146,17 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
     for r, text in enumerate(notes, 1):
         legend.cell(row=r, column=1, value=text)
     legend.column_dimensions["A"].width = 100
+    _no_formulas(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def _no_formulas(wb: Workbook) -> None:
+    """openpyxl stores any text starting with "=" as a formula; a unit or indicator named so
+    must show as text, never run (a HYPERLINK in a public 成绩单)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

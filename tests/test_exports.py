@@ -107,3 +107,14 @@ def test_worksheet_titles(name, taken, title):
     from arena.exports import _title
 
     assert _title(name, set(taken)) == title
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(published):
+    import copy
+
+    contest, sheets = published
+    sheet = copy.deepcopy(sheets["2026-03"])
+    evil = '=HYPERLINK("http://example.invalid/x","甲县")'
+    sheet["groups"][0]["units"][0]["name"] = evil
+    cells = [c for ws in workbook(sheet, contest).worksheets for row in ws.iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" for c in cells)
