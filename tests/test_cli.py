@@ -101,6 +101,7 @@ def test_a_bad_results_file_lists_every_row_and_stores_nothing(cli, tmp_path):
 @pytest.mark.parametrize("argv, message", [
     (["score", "nope", "2026-01"], "no contest 'nope'"),
     (["score", "small", "2026-13"], "not a period"),
+    (["score", "small", "２０２６-03"], "not a period"),
     (["contest", "load", "/no/such/file.yaml"], "cannot read /no/such/file.yaml"),
     (["results", "import", "/no/such.csv", "--contest", "small"], "cannot read"),
     (["publish", "small", "2026-05"], "2026-05"),  # nothing reported that month

@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+# [0-9] and \Z, not \d and $: "２０２６-03" and "2026-03\n" are not periods
 _PATTERNS = (
-    ("month", re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")),
-    ("quarter", re.compile(r"^(\d{4})-Q([1-4])$")),
-    ("half", re.compile(r"^(\d{4})-H([12])$")),
-    ("year", re.compile(r"^(\d{4})$")),
+    ("month", re.compile(r"([0-9]{4})-(0[1-9]|1[0-2])\Z")),
+    ("quarter", re.compile(r"([0-9]{4})-Q([1-4])\Z")),
+    ("half", re.compile(r"([0-9]{4})-H([12])\Z")),
+    ("year", re.compile(r"([0-9]{4})\Z")),
 )
 KINDS = ("month", "quarter", "half", "year")
 

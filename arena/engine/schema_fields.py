@@ -95,7 +95,7 @@ def name_problem(text: str) -> str | None:
 
 
 def clock_problem(text: str) -> str | None:
-    ok = re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", text)
+    ok = re.fullmatch(r"([01][0-9]|2[0-3]):[0-5][0-9]", text)
     return None if ok else f'must be a time written "HH:MM", like "09:00", not {text!r}'
 
 
@@ -111,7 +111,7 @@ class Month(fields.Field):
     default_error_messages = _MSG
 
     def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> str:
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        if isinstance(value, str) and re.fullmatch(r"[0-9]{4}-(0[1-9]|1[0-2])", value):
             return value
         shown = f"the date {value}" if hasattr(value, "isoformat") else repr(value)
         raise ValidationError(f"must be a month written YYYY-MM, like 2026-01 (YAML read {shown})")

@@ -15,9 +15,10 @@ from arena.engine.schema_fields import (Bool, CodeMap, Int, Month, Num, Progress
                                         clock_problem, label_problem, list_of, matches, name_problem, nested,
                                         one_of, or_more, zone_problem)
 
-SLUG = r"^[a-z0-9-]{1,64}$"
-IDENT = r"^[a-z][a-z0-9_]{0,63}$"
-CODE = r"^[A-Za-z0-9_-]{1,64}$"  # unit codes and group ids: they appear in URLs
+# \Z, not $: "$" also matches before a final newline, and "small\n" would pass
+SLUG = r"[a-z0-9-]{1,64}\Z"
+IDENT = r"[a-z][a-z0-9_]{0,63}\Z"
+CODE = r"[A-Za-z0-9_-]{1,64}\Z"  # unit codes and group ids: they appear in URLs
 METHODS = ("completion", "rank", "efficacy", "bands", "formula")
 
 
