@@ -107,8 +107,11 @@ def test_a_bad_results_file_lists_every_row_and_stores_nothing(cli, tmp_path):
     (["publish", "small", "2026-05"], "2026-05"),  # nothing reported that month
     (["publish", "small", "2026-01", "--note", "更正\x1b"], "note contains a control character"),
     (["contest", "load", "RULES", "--note", "bad\x07"], "note contains a control character"),
-    (["token", "revoke", "99999999999999999999"], "no token 99999999999999999999"),
-    (["verify", "small", "2026-01", "--revision", "99999999999999999999"], "is not published"),
+    (["token", "revoke", "12345"], "no token 12345"),
+    (["verify", "small", "2026-01", "--revision", "2"], "revision 2 of 2026-01"),
+    (["verify", "nope"], "no contest 'nope'"),
+    (["publications", "nope"], "no contest 'nope'"),
+    (["scheduler", "--once", "--now", "0001-01-01T00:00:00+08:00"], "years 1970 to 9998"),
 ])
 def test_errors_are_one_line_on_stderr(cli, tmp_path, argv, message):
     rules = write(tmp_path, "r.yaml", SMALL_RULES)
@@ -142,3 +145,25 @@ def test_the_command_is_installed_and_runs_as_a_program(tmp_path):
     done = subprocess.run([sys.executable, "-m", "arena.cli", "score", "nope", "2026-01"], capture_output=True,
                           text=True, env={"ARENA_DATABASE": env_db, "PATH": ""})
     assert done.returncode == 1 and done.stderr.startswith("arena: ") and "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["serve", "--workers", "-1"], "argument --workers: -1 is not from 1 to 64"),
+    (["serve", "--threads", "many"], "argument --threads: not a whole number: 'many'"),
+    (["scheduler", "--tick", "0"], "argument --tick: 0 is not from 1 to 86400"),
+    (["verify", "small", "2026-01", "--revision", "99999999999999999999"], "is not from 1 to 1000000"),
+    (["token", "revoke", "0"], "argument id: 0 is not from 1"),
+])
+def test_out_of_range_numbers_are_usage_errors(cli, capsys, argv, message):
+    with pytest.raises(SystemExit) as exit_:
+        cli(*argv)
+    assert exit_.value.code == 2 and message in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("where", ["folder", "not_sqlite"])
+def test_a_database_setting_that_cannot_be_used_is_named(tmp_path, monkeypatch, capsys, where):
+    path = tmp_path if where == "folder" else write(tmp_path, "notes.txt", "not a database\n" * 100)
+    monkeypatch.setenv("ARENA_DATABASE", str(path))
+    assert main(["init"]) == 1
+    err = capsys.readouterr().err
+    assert "DATABASE: cannot" in err and str(path) in err and "internal error" not in err

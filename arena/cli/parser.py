@@ -5,6 +5,19 @@ from __future__ import annotations
 import argparse
 
 
+def whole(low: int, high: int):
+    """An argparse type: a whole number from ``low`` to ``high`` (argparse names the option)."""
+    def parse(text: str) -> int:
+        try:
+            n = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+        if not low <= n <= high:
+            raise argparse.ArgumentTypeError(f"{n} is not from {low} to {high}")
+        return n
+    return parse
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="arena", description="Scoring and leaderboards for 打擂台 contests.")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -36,7 +49,7 @@ def build_parser() -> argparse.ArgumentParser:
     ver = sub.add_parser("verify", help="recompute publications from their recorded rules and data")
     ver.add_argument("contest")
     ver.add_argument("period", nargs="?", help="default: every publication of the contest")
-    ver.add_argument("--revision", type=int)
+    ver.add_argument("--revision", type=whole(1, 1_000_000))
 
     pubs = sub.add_parser("publications", help="list a contest's publications")
     pubs.add_argument("contest")
@@ -44,13 +57,13 @@ def build_parser() -> argparse.ArgumentParser:
     sch = sub.add_parser("scheduler", help="publish what falls due, on schedule (its own process)")
     sch.add_argument("--once", action="store_true", help="one pass: publish everything due now, then exit")
     sch.add_argument("--now", help="with --once: act as if it were this ISO time (e.g. 2026-01-31T16:30:00Z)")
-    sch.add_argument("--tick", type=int, default=300, help="seconds between passes that catch up (default 300)")
+    sch.add_argument("--tick", type=whole(1, 86400), default=300, help="seconds between passes that catch up (default 300)")
 
     demo = sub.add_parser("demo", help="load the Linyi demo contest with a year of synthetic results, "
                                        "publish its year and serve it")
     demo.add_argument("--no-serve", action="store_true", help="load and publish, then exit")
     demo.add_argument("--bind", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
-    demo.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
+    demo.add_argument("--workers", type=whole(1, 64), default=2, help="gunicorn workers (default 2)")
 
     tok = sub.add_parser("token", help="API tokens").add_subparsers(dest="sub", required=True)
     tc = tok.add_parser("create", help="make a token; prints it alone (it is stored only as a hash)")
@@ -61,12 +74,12 @@ def build_parser() -> argparse.ArgumentParser:
     tc.add_argument("--expires", type=int, metavar="DAYS", help="expire after DAYS days (default: never)")
     tok.add_parser("list", help="every token (never its secret)")
     tr = tok.add_parser("revoke", help="revoke a token by id")
-    tr.add_argument("id", type=int)
+    tr.add_argument("id", type=whole(1, 2**63 - 1))
 
     srv = sub.add_parser("serve", help="serve the app with gunicorn")
     srv.add_argument("--bind", default="127.0.0.1:8000", help="ADDRESS:PORT (default 127.0.0.1:8000)")
-    srv.add_argument("--workers", type=int, help="worker processes (default 2 per core)")
-    srv.add_argument("--threads", type=int, default=1, help="threads per worker (more than 1: gthread workers)")
+    srv.add_argument("--workers", type=whole(1, 64), help="worker processes (default 2 per core)")
+    srv.add_argument("--threads", type=whole(1, 64), default=1, help="threads per worker (more than 1: gthread workers)")
 
     ben = sub.add_parser("bench", help="measure the performance targets on a synthetic contest (temporary database)")
     ben.add_argument("--units", type=int, default=2850, help="units, in 3 groups (default 2850)")

@@ -6,6 +6,7 @@ import sys
 
 from arena.cli.common import actor, command, open_db, print_records
 from arena.errors import ArenaError
+from arena.store import contests
 
 PUBLICATION_COLUMNS = [("期间", "period", False), ("类型", "kind", False), ("版次", "revision", True),
                        ("发布时间", "published_at", False), ("发布人", "author", False), ("更正说明", "note", False),
@@ -29,6 +30,7 @@ def cmd_verify(args) -> int:
     from arena.store import publications
 
     db, _ = open_db()
+    contests.require_contest(db, args.contest)
     if args.period:
         targets = [(args.period, args.revision)]
     else:
@@ -49,6 +51,7 @@ def cmd_publications(args) -> int:
     from arena.store import publications
 
     db, _ = open_db()
+    contests.require_contest(db, args.contest)
     listed = [{**p, "data_sha256": p["data_sha256"][:12]} for p in publications.list_all(db, args.contest)]
     print_records(listed, PUBLICATION_COLUMNS)
     return 0
@@ -78,6 +81,8 @@ def cmd_scheduler(args) -> int:
                 raise ArenaError(f"--now: not an ISO time: {args.now!r} (e.g. 2026-04-10T09:00:00+08:00)") from None
             if now.tzinfo is None:
                 raise ArenaError("--now needs an offset or Z (e.g. 2026-01-31T16:30:00Z)")
+            if not 1970 <= now.year <= 9998:
+                raise ArenaError(f"--now: {args.now} is not a time a contest runs in (years 1970 to 9998)")
         failures: list[str] = []
         done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None,
                                   failed=lambda cid, period, error: failures.append(f"{cid} {period}: {error}"))

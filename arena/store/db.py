@@ -17,6 +17,8 @@ from pathlib import Path
 
 import sqlite_utils
 
+from arena.errors import ConfigError
+
 Migration = Callable[[sqlite_utils.Database], None] | Sequence[str]
 
 # Version 1. Results carry no foreign key to units: units are replaced when rules are saved,
@@ -130,9 +132,13 @@ def connect(path: str, busy_timeout_ms: int = 10000) -> sqlite_utils.Database:
     """Open ``path`` (creating its folder) with WAL, synchronous=FULL, busy_timeout, foreign keys."""
     path = os.fspath(path)
     in_memory = path == ":memory:" or path.startswith("file:")
-    if not in_memory:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-    conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None, uri=path.startswith("file:"))
+    try:
+        if not in_memory:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(path, timeout=busy_timeout_ms / 1000, isolation_level=None, uri=path.startswith("file:"))
+    except (OSError, sqlite3.Error) as exc:
+        raise ConfigError(f"DATABASE: cannot open {path}: {exc}",
+                          [{"field": "DATABASE", "message": str(exc)}]) from None
     try:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if not in_memory:
@@ -141,6 +147,10 @@ def connect(path: str, busy_timeout_ms: int = 10000) -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys = ON")
         # execute_plugins=False: no third-party code runs on our connection
         return sqlite_utils.Database(conn, execute_plugins=False)
+    except sqlite3.DatabaseError as exc:  # a folder, a file that is not SQLite, a read-only place
+        conn.close()
+        raise ConfigError(f"DATABASE: cannot use {path}: {exc}",
+                          [{"field": "DATABASE", "message": str(exc)}]) from None
     except BaseException:
         conn.close()
         raise
