@@ -7,12 +7,21 @@ Rows are numbered as the sheet numbers them; cell values are kept as openpyxl re
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 
 from arena.errors import BadRequest, PayloadTooLarge
 from arena.ingest_rows import Problems, RawRow, read_header, too_many
 
 MAX_UNPACKED = 1 << 30  # an .xlsx is a zip: refuse one that would unpack to gigabytes
+
+
+def _percent(cell) -> bool:
+    """A number shown with a percent format: "12.5%" typed into it is stored as 0.125, and
+    indicators in % mean 12.5. Refused rather than guessed."""
+    value = getattr(cell, "value", None)
+    shown = re.sub(r'"[^"]*"|\\.', "", getattr(cell, "number_format", None) or "")  # 0.0"%" shows, not scales
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in shown
 
 
 def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
@@ -35,17 +44,24 @@ def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
     try:
         sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) dimension
         columns, width = None, 0
-        for n, cells in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for n, row in enumerate(sheet.iter_rows(), start=1):
+            cells = [c.value for c in row]
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             if columns is None:
-                columns, width = read_header(list(cells), problems, n)
+                columns, width = read_header(cells, problems, n)
                 continue
             extra = next((i for i in range(width, len(cells)) if cells[i] is not None and str(cells[i]).strip()), None)
             if extra is not None:
                 problems.add(n, None, f"单元格 {get_column_letter(extra + 1)}{n} 在有列名的列之外")
                 continue
             padded = tuple(cells) + (None,) * (width - len(cells))
+            at = columns[3]  # the value's column
+            if at < len(row) and _percent(row[at]):
+                shown = f"{row[at].value * 100:.15g}"
+                problems.add(n, "value", f"单元格 {get_column_letter(at + 1)}{n} 是百分比格式，显示 {shown}%，"
+                                         f"而 Excel 存的是 {row[at].value:.15g}：请把该列设为“常规”或“数值”格式，填写 {shown}")
+                continue
             rows.append(RawRow(n, *(padded[i] for i in columns)))
             if len(rows) > max_rows:
                 raise too_many(max_rows)

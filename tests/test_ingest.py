@@ -217,3 +217,27 @@ def test_detect_format_refuses(filename, content_type, fragment):
     with pytest.raises(UnsupportedMediaType) as info:
         detect_format(filename, content_type)
     assert info.value.status == 415 and fragment in info.value.message
+
+
+def test_a_percent_formatted_value_is_refused_not_divided_by_100():
+    """增速 typed as 12.5% into a percent cell is stored by Excel as 0.125; a "%" shown as text is fine."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["单位", "指标", "期间", "数值"])
+    sheet.append(["371302", "gyzjz", "2026-03", 0.125])
+    sheet["D2"].number_format = "0.0%"
+    sheet.append(["371311", "gyzjz", "2026-03", 7.5])
+    sheet["D3"].number_format = '0.0"%"'
+    sheet.append(["371371", "gyzjz", "2026-03", 6.0])
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(BadRequest) as info:
+        parse_results(out.getvalue(), "xlsx")
+    assert [(d["row"], d["field"]) for d in info.value.details] == [(2, "value")]
+    message = info.value.details[0]["message"]
+    assert "单元格 D2 是百分比格式，显示 12.5%" in message and "填写 12.5" in message
+    sheet["D2"].number_format = "General"
+    sheet["D2"] = 12.5
+    out = io.BytesIO()
+    book.save(out)
+    assert [r.value for r in parse_results(out.getvalue(), "xlsx")] == [12.5, 7.5, 6.0]

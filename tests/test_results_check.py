@@ -138,6 +138,8 @@ def test_good_rows_are_normalized(unit, key, period, value, expected):
         (*GOOD[:3], "-2e12", "value", "不合理"),
         (*GOOD[:3], 10**20, "value", "数值 1e+20 不合理"),
         (*GOOD[:3], 10**400, "value", "不合理"),
+        (*GOOD[:3], "1e-320", "value", "过小：非零数值的绝对值不能小于 1e-12"),
+        (*GOOD[:3], -1e-13, "value", "过小"),
         # adjustment counts: c >= 0 and whole
         ("371302", "award", "2026-03", "-1", "value", "award 是次数：应填 0 或正整数，不能是 -1"),
         ("371302", "accident", "2026-03", 1.5, "value", "accident 是次数：应填 0 或正整数，不能是 1.5"),

@@ -343,6 +343,18 @@ def test_formula_error_names_unit_and_indicator():
         score(c, "2026-01", {"2026-01": {"u1": {"nhzb": 1}, "u2": {"nhzb": 0}}})
 
 
+def test_a_formula_error_lists_every_unit_and_names_the_month_it_reads():
+    """February's sheet reads January (for change): January's u1 and u3 fail, and say so."""
+    c = contest([indicator("nhzb", "formula", expr="1 / value")])
+    results = {"2026-01": {"u1": {"nhzb": 0}, "u2": {"nhzb": 2}, "u3": {"nhzb": 0}},
+               "2026-02": {"u1": {"nhzb": 1}, "u2": {"nhzb": 2}, "u3": {"nhzb": 4}}}
+    with pytest.raises(ScoringError) as caught:
+        score(c, "2026-02", results)
+    assert str(caught.value).startswith("cannot score unit u1 on indicator nhzb in 2026-01: the formula failed")
+    assert "(and 1 more units)" in str(caught.value)
+    assert [(d["unit"], d["period"]) for d in caught.value.details] == [("u1", "2026-01"), ("u3", "2026-01")]
+
+
 @pytest.mark.parametrize(
     "results, months",
     [
@@ -364,3 +376,11 @@ def test_results_may_hold_any_months():
     c = contest([VALUE])
     early = {"2026-01": month(u1=1, u2=2, u3=3)}
     assert score(c, "2026-01", early) == score(c, "2026-01", {**early, "2026-02": month(u1=9, u2=1, u3=1)})
+
+
+def test_one_indicators_column_keeps_a_missing_value_as_none():
+    """itemgetter of one key gives the value itself: a missing row must read None, not (None,)."""
+    from arena.engine.month import _table
+
+    assert _table([{"a": 1.0}, {}], ["a"]) == [(1.0, None)]
+    assert _table([{"a": 1.0, "b": 2.0}, {"b": 3.0}], ["a", "b"]) == [(1.0, None), (2.0, 3.0)]

@@ -25,18 +25,26 @@ class ScoringError(ValidationFailed):
     """Results the rules cannot score (a formula result that is not finite, no target...)."""
 
 
-def scoring_error(unit: str, indicator: str, problem: str) -> ScoringError:
-    """A ScoringError whose message names the unit and the indicator."""
-    return ScoringError(
-        f"cannot score unit {unit} on indicator {indicator}: {problem}",
-        [{"unit": unit, "indicator": indicator, "message": problem}],
-    )
+def scoring_error(unit: str, indicator: str, problem: str, month: str | None = None) -> ScoringError:
+    """A ScoringError whose message names the unit, the indicator and (where known) the month."""
+    return scoring_errors([(unit, problem)], indicator, month)
+
+
+def scoring_errors(problems: list[tuple[str, str]], indicator: str, month: str | None) -> ScoringError:
+    """One ScoringError for every (unit, problem) of a column, each a detail. The month is named:
+    a quarter's or the next month's sheet fails on the months it reads."""
+    where = f" in {month}" if month else ""
+    unit, problem = problems[0]
+    more = f" (and {len(problems) - 1} more units)" if len(problems) > 1 else ""
+    return ScoringError(f"cannot score unit {unit} on indicator {indicator}{where}: {problem}{more}",
+                        [{"unit": u, "indicator": indicator, "period": month, "message": p} for u, p in problems])
 
 
 def ratio(x: float, t: float, better: str, cap: float) -> float:
     """r = x / t for higher; r = t / x for lower, and r = cap where x <= 0.
 
-    A period target of 0 (a progress list starting at 0) is met by anything: r = cap.
+    For higher, a period target of 0 (a progress list starting at 0) is met by anything: r = cap.
+    For lower, a target of 0 gives r = 0 for any x > 0 (docs/rules-decisions.md).
     """
     if better == "lower":
         return cap if x <= 0 else t / x
@@ -109,9 +117,9 @@ class Column:
         return competition_ranks({u: sign * x + 0.0 for u, x in self.values.items()})
 
     def required_ratios(self) -> dict[str, float]:
-        for unit, r in self.ratios.items():
-            if r is None:
-                raise scoring_error(unit, self.indicator.id, "the indicator has no target for this unit")
+        lacking = [(unit, "the indicator has no target for this unit") for unit, r in self.ratios.items() if r is None]
+        if lacking:
+            raise scoring_errors(lacking, self.indicator.id, self.month)
         return self.ratios  # type: ignore[return-value]
 
 
@@ -171,7 +179,7 @@ def formula(col: Column) -> dict[str, float]:
         "n": float(len(xs)), "min": min(xs), "max": max(xs), "mean": math.fsum(xs) / len(xs),
         "weight": col.weight, "month": float(month_number(col.month)),
     }
-    out = {}
+    out, failed = {}, []
     for unit, x in col.values.items():
         names: dict[str, Any] = dict(common, value=x, rank=float(col.ranks[unit]))
         if col.targets[unit] is not None:
@@ -179,10 +187,14 @@ def formula(col: Column) -> dict[str, float]:
         try:
             result = float(ind.formula.evaluate(names))
         except (FormulaError, ArithmeticError, ValueError, TypeError) as exc:
-            raise scoring_error(unit, ind.id, f"the formula failed: {exc}") from exc
+            failed.append((unit, f"the formula failed: {exc}"))
+            continue
         if not math.isfinite(result):
-            raise scoring_error(unit, ind.id, f"the formula gave {result}, not a finite number")
+            failed.append((unit, f"the formula gave {result}, not a finite number"))
+            continue
         out[unit] = result
+    if failed:  # every unit the formula fails for, at once
+        raise scoring_errors(failed, ind.id, col.month)
     return out
 
 
@@ -203,6 +215,6 @@ def indicator_points(col: Column) -> dict[str, float]:
     out = {}
     for unit, raw in METHODS[col.indicator.method](col).items():
         if math.isnan(raw):
-            raise scoring_error(unit, col.indicator.id, "the points are not a number")
+            raise scoring_error(unit, col.indicator.id, "the points are not a number", col.month)
         out[unit] = min(max(raw, 0.0), top)
     return out

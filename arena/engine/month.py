@@ -103,13 +103,14 @@ def _table(mrows: list[Mapping[str, float]], ids: list[str]) -> list[tuple[Any, 
     if not ids:
         return []
     getter = itemgetter(*ids)
+    one = len(ids) == 1  # itemgetter of one key gives the value, not a tuple
     table = []
     for r in mrows:
         try:
-            got = getter(r)
+            got = (getter(r),) if one else getter(r)
         except KeyError:  # some value is missing
             got = tuple(r.get(k) for k in ids)
-        table.append(got if len(ids) > 1 else (got,))
+        table.append(got)
     return list(zip(*table)) if table else [() for _ in ids]
 
 

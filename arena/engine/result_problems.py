@@ -14,6 +14,7 @@ from arena.engine.model import Contest
 from arena.engine.periods import PeriodError, parse_period
 
 MAX_ABS = 1e12  # larger figures are typing accidents, not statistics
+MIN_ABS = 1e-12  # so are smaller ones other than 0; and t / x stays finite (at most 1e24)
 # Messages name the fields as the Chinese headers do: a county's data clerk reads them.
 FIELD_WORDS = {"unit": "单位", "key": "指标", "period": "期间", "value": "数值"}
 _KIND_WORDS = {"quarter": "季度", "half": "半年", "year": "年度"}
@@ -136,7 +137,10 @@ def check_value(value: Any, found: list) -> float | None:
     else:
         number = value
     if math.isfinite(number) and abs(number) <= MAX_ABS:
-        return number
+        if number == 0 or abs(number) >= MIN_ABS:
+            return number
+        found.append(("value", f"数值 {show_number(number)} 过小：非零数值的绝对值不能小于 {MIN_ABS:g}"))
+        return None
     why = "不是有限数" if not math.isfinite(number) else f"不合理：绝对值超过 {MAX_ABS:g}"
     found.append(("value", f"数值 {show_number(number)} {why}"))
     return None

@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from arena.engine.model import Contest
-from arena.engine.result_problems import MAX_ABS, Context, check_value, show_number
+from arena.engine.result_problems import MAX_ABS, MIN_ABS, Context, check_value, show_number
 from arena.errors import ValidationFailed
 
 MAX_DETAILS = 1000  # beyond this the answer would be too big to read or send
@@ -59,6 +59,11 @@ def paused_gc() -> Iterator[None]:
             gc.enable()
 
 
+def _usable(value: float) -> bool:
+    """0, or a size from MIN_ABS to MAX_ABS (False for nan and infinities)."""
+    return MIN_ABS <= abs(value) <= MAX_ABS or value == 0
+
+
 Cell = tuple[int, str, str, str, bool]  # row, unit, key, period, and whether the row was clean
 
 
@@ -80,7 +85,7 @@ def _check(ctx: Context, raw_rows: Iterable[Any], limit: int) -> tuple[list[Resu
             key = ctx.code("key", key, found)
         if type(period) is not str or period not in months:
             period = ctx.period(period, found)
-        if type(value) is float and -MAX_ABS <= value <= MAX_ABS:
+        if type(value) is float and _usable(value):
             pass
         elif type(value) is str and value.isascii() and "_" not in value:
             try:
@@ -88,7 +93,7 @@ def _check(ctx: Context, raw_rows: Iterable[Any], limit: int) -> tuple[list[Resu
             except ValueError:
                 value = check_value(raw.value, found)
             else:
-                if not -MAX_ABS <= value <= MAX_ABS:  # also false for nan
+                if not _usable(value):
                     value = check_value(value, found)
         else:
             value = check_value(value, found)

@@ -12,6 +12,7 @@ from typing import Any, Callable
 
 from marshmallow import Schema, ValidationError, fields, validate
 
+from arena.engine.result_problems import MAX_ABS, MIN_ABS
 from arena.engine.yaml_source import bad_character
 
 _MSG = {"required": "is required", "null": "has no value"}
@@ -52,7 +53,13 @@ class Num(fields.Float):
     def _deserialize(self, value: Any, attr: Any, data: Any, **kw: Any) -> float:
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise self.make_error("invalid")
-        return super()._deserialize(value, attr, data, **kw)
+        number = super()._deserialize(value, attr, data, **kw)
+        # bounded as result values are: sums of weights and ratios to targets stay far from overflow
+        if abs(number) > MAX_ABS:
+            raise ValidationError(f"must be at most {MAX_ABS:g} in size")
+        if 0 < abs(number) < MIN_ABS:
+            raise ValidationError(f"must be 0 or at least {MIN_ABS:g} in size")
+        return number
 
 
 class Int(fields.Integer):
@@ -156,6 +163,8 @@ class Weight(fields.Field):
         try:
             return Num(validate=above(0)).deserialize(value)
         except ValidationError:
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0:
+                raise  # a positive number: its own message says what is wrong (its size)
             raise ValidationError("must be a number greater than 0, or a map {group: number}") from None
 
 
