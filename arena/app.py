@@ -47,6 +47,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     _register_errors(app)
     _register_blueprints(app)
+    proxies = int(app.config["TRUSTED_PROXIES"])
+    if proxies > 0:  # else one address (the proxy's) would share every client's failed-token count
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
 
 

@@ -41,6 +41,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CJK_FONT", None, str, "A font file with Chinese glyphs for images; default: a system CJK font, else mpl-font's."),
     Setting("CACHE_MAX_AGE", 300, int, "Cache-Control max-age, in seconds, for published (immutable) data."),
     Setting("AUTH_FAILURES_PER_MINUTE", 10, int, "Failed token attempts allowed per client address per minute (429 beyond)."),
+    Setting("TRUSTED_PROXIES", 0, int, "Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For and "
+                                       "X-Forwarded-Proto name the client's address and scheme; 0 trusts none."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

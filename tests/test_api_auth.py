@@ -229,3 +229,21 @@ def test_failed_attempts_are_limited_per_address_and_shared_by_workers(tmp_path,
     assert second.test_client().get("/api/audit", headers=good).status_code == 429  # another worker agrees
     moment += 60
     assert client.get("/api/audit", headers=good).status_code == 200  # the next minute
+
+
+@pytest.mark.parametrize("proxies", [0, 1])
+def test_behind_a_trusted_proxy_each_client_has_its_own_count(tmp_path, monkeypatch, proxies):
+    from arena.api import auth
+    from arena.app import create_app
+
+    world = build_world(tmp_path, monkeypatch)
+    app = create_app({"DATABASE": world.path, "TESTING": True, "AUTH_FAILURES_PER_MINUTE": 2,
+                      "TRUSTED_PROXIES": proxies})
+    monkeypatch.setattr(auth, "epoch", lambda: 1_800_000_000.0)
+    client, proxy = app.test_client(), {"REMOTE_ADDR": "127.0.0.1"}  # every request comes through nginx
+    for _ in range(2):
+        client.get("/api/contests", headers={"Authorization": "Bearer nope", "X-Forwarded-For": "203.0.113.7"},
+                   environ_base=proxy)
+    other = client.get("/api/audit", headers={**world.headers("organizer"), "X-Forwarded-For": "198.51.100.2"},
+                       environ_base=proxy)
+    assert other.status_code == (200 if proxies else 429)  # without trust, the proxy's one address is blocked
