@@ -84,10 +84,17 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        from flask import request
+
         status = error.code or 500
-        body = ArenaError(error.description or error.name)
-        body.status, body.code = status, _HTTP_CODES.get(status, "http_error")
-        response = error_response(body)
+        if request.path == "/console" or request.path.startswith("/console/"):  # no route matched, so
+            from arena.console import error_page  # the console's own handlers never ran: its HTML page
+
+            response = app.make_response(error_page(status, error.description or error.name, []))
+        else:
+            body = ArenaError(error.description or error.name)
+            body.status, body.code = status, _HTTP_CODES.get(status, "http_error")
+            response = error_response(body)
         if getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response

@@ -197,3 +197,12 @@ def test_cross_site_sign_out_and_sign_in_are_refused(app, organizer):
     stranger = app.test_client()
     assert stranger.post("/console/signin", data={"token": secret}).status_code == 403  # login CSRF
     assert stranger.get("/console/").status_code == 302
+
+
+def test_an_unknown_console_address_is_the_consoles_html_page(app, organizer):
+    for client in (app.test_client(), organizer):
+        answer = client.get("/console/nothing-here")
+        assert answer.status_code == 404 and answer.mimetype == "text/html"
+    refused = organizer.delete("/console/")
+    assert refused.status_code == 405 and refused.mimetype == "text/html" and "GET" in refused.headers["Allow"]
+    assert app.test_client().get("/api/nothing-here").mimetype == "application/json"

@@ -42,7 +42,8 @@ def upload_results(contest_id: str):
     except ArenaError as error:
         month = chosen_period(request.form.get("month"), model, months_only=True)
         return _page(row, model, month, error=error, filename=upload.filename if upload else None), error.status
-    flash(f"已导入 {upload.filename}：新增 {counts['inserted']} 条，更新 {counts['updated']} 条，"
+    name = upload.filename if len(upload.filename) <= 60 else upload.filename[:59] + "…"  # the flash rides in the cookie
+    flash(f"已导入 {name}：新增 {counts['inserted']} 条，更新 {counts['updated']} 条，"
           f"未变 {counts['unchanged']} 条。", "ok")
     return redirect(url_for("console.results_page", contest_id=contest_id, month=request.form.get("month") or None))
 
