@@ -304,3 +304,15 @@ def test_any_formula_gives_a_bounded_float_or_a_formula_error(expr, names):
     except FormulaError:
         return
     assert type(value) is float and abs(value) <= 1e300
+
+
+def test_pythons_syntax_warnings_stay_out_of_the_logs():
+    """"1and 2" makes Python warn (invalid decimal literal) on every compile: not a thing to log."""
+    import warnings
+
+    from arena.engine.formula import compile_formula
+
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        compile_formula("1and 2", has_target=False)
+    assert not [w for w in seen if issubclass(w.category, SyntaxWarning)]

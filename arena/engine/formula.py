@@ -235,6 +235,7 @@ def compile_formula(expr: str, *, has_target: bool) -> Formula:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", simpleeval.MultipleExpressions)
+            warnings.simplefilter("ignore", SyntaxWarning)  # "1and 2": Python's own nagging, not ours to log
             stmt = simpleeval.SimpleEval.parse(expr)
     except simpleeval.MultipleExpressions:
         raise FormulaError("the formula must be one expression: no ';', and lines may break "
