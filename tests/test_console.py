@@ -206,3 +206,25 @@ def test_an_unknown_console_address_is_the_consoles_html_page(app, organizer):
     refused = organizer.delete("/console/")
     assert refused.status_code == 405 and refused.mimetype == "text/html" and "GET" in refused.headers["Allow"]
     assert app.test_client().get("/api/nothing-here").mimetype == "application/json"
+
+
+def test_every_font_stack_names_the_cjk_font_before_any_generic_family():
+    """Chrome on Linux lets a generic family (system-ui, sans-serif...) answer Chinese with boxes
+    when no CJK font is installed: ArenaCJK, the app's own, must be asked first."""
+    import re
+    from pathlib import Path
+
+    import arena
+
+    generic = {"system-ui", "ui-monospace", "ui-sans-serif", "sans-serif", "serif", "monospace"}
+    root = Path(arena.__file__).parent
+    stacks = []
+    for css in (root / "console/static/console.css", root / "web/static/arena.css"):
+        text = css.read_text(encoding="utf-8")
+        stacks += [s for s in re.findall(r"(?:font-family|--mono)\s*:\s*([^;{}]+);", text) if "var(" not in s]
+    assert len(stacks) >= 3
+    for stack in stacks:
+        names = [n.strip().strip('"') for n in stack.split(",")]
+        assert "ArenaCJK" in names, stack
+        first_generic = min((names.index(n) for n in names if n in generic), default=len(names))
+        assert names.index("ArenaCJK") < first_generic, stack
