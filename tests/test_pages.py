@@ -208,3 +208,28 @@ def test_the_browser_font_and_the_stylesheet_are_served(client):
     css = client.get("/assets/arena.css")
     assert css.status_code == 200 and "ArenaCJK" in css.get_data(as_text=True)
     css.close()
+
+
+def test_screen_dots_stand_in_their_indicators_columns_for_an_exempt_unit(db, tmp_path, monkeypatch):
+    """B is exempt from 投资: its dots are a hollow one, then 出口's, in the columns of the others."""
+    import json
+    import re
+
+    from arena import publishing, services
+    from arena.app import create_app
+    from helpers import SMALL_RULES, month_rows
+
+    rules = SMALL_RULES.replace(
+        "progress: linear}\n",
+        "progress: linear}\n  - {id: exp, name: 出口, unit: 亿元, weight: 20, method: completion, target: 60}\n"
+    ) + 'exempt: {"B": [inv]}\n'
+    services.save_rules(db, rules, actor="t")
+    rows = month_rows("2026-01") + [{"unit": u, "key": "exp", "period": "2026-01", "value": 5.0} for u in "ABC"]
+    services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="t")
+    publishing.publish(db, "small", "2026-01", actor="t", now=DUE)
+    page = create_app({"DATABASE": db.conn.execute("PRAGMA database_list").fetchone()[2]}).test_client() \
+        .get("/contests/small/screen").get_data(as_text=True)
+    dots = {name: re.findall(r'<span class="dot (\w+)" title="([^"]+)"', row)
+            for name, row in re.findall(r'<td class="name">(\S+) .*?</td>(.*?)</tr>', page, re.S)}
+    assert [t for _, t in dots["甲县"]] == [t for _, t in dots["乙县"]] == ["投资", "出口"]
+    assert dots["乙县"][0] == ("none", "投资") and dots["甲县"][0][0] != "none"

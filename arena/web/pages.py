@@ -16,6 +16,7 @@ from arena import services
 from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.render import words
+from arena.render.board_plan import light_ids
 from arena.web import data
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -85,8 +86,12 @@ def flags_context(db, cid: str) -> dict[str, Any]:
 def screen_context(db, cid: str, rotate_seconds: int = 12, poll_seconds: int = 30) -> dict[str, Any]:
     """The big screen: the latest published month, group by group, and the quarter's flags."""
     page = period_context(db, cid)
+    lit = set(light_ids(page["sheet"], page["contest"]))
+    # one dot per indicator that carries a light, hollow where a unit has none (exempt, say), so
+    # every unit's dots stand in the same columns, as on the board
+    lights = [i for i in page["indicators"] if i["id"] in lit]
     return {**page, "slides": data.screen_slides(page["sheet"]), "version": data.version(db, cid),
-            "rotate": rotate_seconds, "poll": poll_seconds}
+            "rotate": rotate_seconds, "poll": poll_seconds, "lights": lights}
 
 
 def not_found_page(links: Any, message: str) -> str:
