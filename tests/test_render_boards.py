@@ -247,3 +247,14 @@ def test_cache_refuses_a_publication_without_a_clean_hash(demo, tmp_path, sha):
     _, contest, rows = demo
     with pytest.raises(BadRequest):
         cache.board_bytes(str(tmp_path), dict(rows["2026-06"], sheet_sha256=sha), contest, "png", "phone")
+
+
+@pytest.mark.parametrize("text, size, width, smallest, expected", [
+    ("费县", 38, 500, 26, ("费县", 38)),                                  # fits as it is
+    ("临沂高新技术产业开发区", 40, 400, 20, ("临沂高新技术产业开发区", 40 * 400 / 440)),  # 11 em of 40 = 440: shrunk to fit
+    # at 20: 9 em + … (ambiguous width, 0.56 em) = 191.2 <= 200; 10 em + … = 211.2 > 200
+    ("临沂高新技术产业开发区", 40, 200, 20, ("临沂高新技术产业开…", 20)),
+])
+def test_fit(text, size, width, smallest, expected):
+    got = words.fit(text, size, width, smallest)
+    assert got[0] == expected[0] and got[1] == pytest.approx(expected[1])

@@ -58,8 +58,10 @@ class _Board:
     # one group's block, design units scaled by s from (x0, y0)
     def group(self, g: GroupPlan, x0: float, y0: float, s: float) -> None:
         pen, X = self.pen, (lambda x: x0 + x * s)
-        pen.text(X(40), y0 + 58 * s, g.name, 42 * s, INK, bold=True)
-        pen.text(X(1040), y0 + 58 * s, f"共{g.size}个单位", 24 * s, MUTED, ha="right")
+        count = f"共{g.size}个单位"
+        name, size = words.fit(g.name, 42, 1000 - 24 - words.text_width(count, 24), 28)
+        pen.text(X(40), y0 + 58 * s, name, size * s, INK, bold=True)
+        pen.text(X(1040), y0 + 58 * s, count, 24 * s, MUTED, ha="right")
         pen.rect(X(24), y0 + 76 * s, 1032 * s, 3 * s, INK)
         y = y0 + GROUP_HEAD * s
         for side, units in (("dragon", g.dragon), ("tiger", g.tiger)):
@@ -85,9 +87,10 @@ class _Board:
         pen.rect(X(24), y + 4 * s, 1032 * s, (ROW - 8) * s, stripe if i % 2 == 0 else PAPER, radius=12 * s)
         pen.dot(X(78), y + ROW / 2 * s, 32 * s, bg)
         pen.text(X(78), y + (ROW / 2 + 11) * s, str(u["rank"]), 32 * s, fg, bold=True, ha="center")
-        pen.text(X(130), y + 48 * s, u["name"], 38 * s, INK, bold=True)
-        pen.text(X(880), y + 50 * s, words.score_text(u["total"], self.precision), 42 * s, INK,
-                 bold=True, ha="right")
+        total = words.score_text(u["total"], self.precision)
+        name, size = words.fit(u["name"], 38, 880 - 24 - words.text_width(total, 42) - 130, 24)
+        pen.text(X(130), y + 48 * s, name, size * s, INK, bold=True)
+        pen.text(X(880), y + 50 * s, total, 42 * s, INK, bold=True, ha="right")
         change = u.get("change")
         colour = {"up": UP, "down": DOWN}.get(words.change_class(change), MUTED)
         pen.text(X(1036), y + 48 * s, words.change_text(change), 32 * s, colour, bold=True, ha="right")
@@ -113,9 +116,9 @@ class _Board:
 
     def title_lines(self) -> tuple[str, str, str]:
         sheet = self.sheet
-        edition = f"第{sheet['revision']}版" if sheet.get("revision") else "草稿"
-        return (self.contest.name, f"{words.period_label(sheet['period'])} 龙虎榜",
-                f"{edition} · {words.time_label(sheet.get('published_at'))} 发布")
+        published = (f"第{sheet['revision']}版 · {words.time_label(sheet.get('published_at'))} 发布"
+                     if sheet.get("revision") else "草稿 · 未发布")
+        return self.contest.name, f"{words.period_label(sheet['period'])} 龙虎榜", published
 
     def footnote(self) -> str:
         period = self.sheet["period"]
@@ -139,7 +142,7 @@ def _phone(sheet: dict[str, Any], contest: Contest) -> Pen:
     board = _Board(pen, sheet, contest)
     title, subtitle, edition = board.title_lines()
     pen.rect(0, 0, PHONE_WIDTH, 214, RED)
-    pen.text(540, 62, title, 40, "#ffffff", bold=True, ha="center")
+    pen.text(540, 62, *words.fit(title, 40, 1000, 26), "#ffffff", bold=True, ha="center")
     pen.text(540, 136, subtitle, 60, GOLD, bold=True, ha="center")
     pen.text(540, 188, edition, 26, "#ffe0e0", ha="center")
     y = 214.0
@@ -172,7 +175,8 @@ def _screen(sheet: dict[str, Any], contest: Contest) -> Pen:
     board = _Board(pen, sheet, contest)
     title, subtitle, edition = board.title_lines()
     pen.rect(0, 0, width, 120, RED)
-    pen.text(40, 50, title, 32, "#ffffff", bold=True)
+    room = width - 80 - (900 + 40 if sheet.get("note") else 0)  # the note's line is on its right
+    pen.text(40, 50, *words.fit(title, 32, room, 22), "#ffffff", bold=True)
     pen.text(40, 102, subtitle, 46, GOLD, bold=True)
     pen.text(width - 40, 102, edition, 26, "#ffe0e0", ha="right")
     if sheet.get("note"):

@@ -92,6 +92,19 @@ def text_width(text: str, size: float) -> float:
     return sum(size if unicodedata.east_asian_width(ch) in "WF" else 0.56 * size for ch in text)
 
 
+def fit(text: str, size: float, width: float, smallest: float) -> tuple[str, float]:
+    """(text, size) that fit ``width``: the size shrunk as far as ``smallest``, then the text cut
+    with "…". A long unit name (中国（山东）自由贸易试验区济南片区) must not run into the score."""
+    if text_width(text, size) <= width:
+        return text, size
+    size = max(smallest, size * width / text_width(text, size))
+    if text_width(text, size) <= width * (1 + 1e-9):  # shrunk to fit exactly: rounding aside
+        return text, size
+    while text and text_width(text + "…", size) > width:
+        text = text[:-1]
+    return text + "…", size
+
+
 def wrap(text: str, size: float, width: float) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` (by text_width), at its own line breaks
     (a note typed as 一、二、三、) and at any character."""
