@@ -151,6 +151,19 @@ def test_unit_page_shows_its_published_history(client):
     assert 'src="/contests/small/units/C/chart.png"' in page
 
 
+def test_unit_page_keeps_the_published_rules_when_new_ones_are_saved(app, client):
+    from arena import services
+    from arena.app import get_db
+    from helpers import SMALL_RULES
+
+    before = html(client.get("/contests/small/units/C"))
+    with app.app_context():
+        services.save_rules(get_db(), SMALL_RULES.replace("precision: 2", "precision: 0")
+                            .replace("name: 小擂台", "name: 小擂台（修订草案）"), actor="t")
+    after = html(client.get("/contests/small/units/C"))
+    assert "修订草案" not in after and after == before
+
+
 def test_flags_page_counts_the_year(client):
     page = html(client.get("/contests/small/flags"))
     assert "2026年第一季度" in page

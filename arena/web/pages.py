@@ -12,7 +12,6 @@ from typing import Any
 
 import jinja2
 
-from arena import services
 from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.render import words
@@ -74,7 +73,10 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
 
 def unit_context(db, cid: str, code: str) -> dict[str, Any]:
     history = data.unit_history(db, cid, code)
-    contest, _ = services.contest_rules(db, cid)
+    # the rules of the newest publication shown, not the rules in force: a saved, unpublished
+    # version (a new name, another precision) must not change what published pages say
+    last = (history["months"] or history["longer"])[-1]["period"]
+    contest = data.published(db, cid, last).contest
     return {"cid": cid, "contest_name": contest.name, "unit": history, "precision": contest.precision}
 
 
