@@ -48,6 +48,12 @@ def _content(sheet: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in sheet.items() if k not in _ENVELOPE}
 
 
+def same_sheet(draft: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """True when publishing ``draft`` now would change nothing of the stored publication: the
+    sheets agree apart from revision, time, note and hashes (a comment added to the rules, say)."""
+    return _content(draft) == _content(frozen_sheet(stored))
+
+
 def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = None,
             now: datetime | None = None, first_only: bool = False) -> tuple[dict[str, Any], bool]:
     """Freeze ``period``'s sheet. Returns (publication without its sheet, created).
@@ -64,7 +70,7 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
         data = services.sheet_inputs(db, contest, wanted)
         sheet = score(contest, str(wanted), data)
         newest = publications.latest(db, contest.id, str(wanted))
-        if newest is not None and (first_only or _content(json.loads(newest["sheet"])) == _content(sheet)):
+        if newest is not None and (first_only or same_sheet(sheet, newest)):
             del newest["sheet"]
             return newest, False
         revision = 1 if newest is None else newest["revision"] + 1

@@ -104,3 +104,19 @@ def test_a_note_with_a_control_character_is_refused_and_nothing_published(app, o
                    {"period": "2026-03", "action": "publish", "note": "更正\x1b"})
     assert refused.status_code == 422 and "control character" in text(refused)
     assert dump(app) == before
+
+
+def test_a_rules_change_that_changes_no_score_needs_no_correction(app, organizer):
+    """A comment added to the rules makes new hashes but the same sheet: the draft page says so,
+    as publishing does (it would make no new revision)."""
+    from arena import services
+    from arena.app import get_db
+
+    post(organizer, "/console/contests/small/publications", {"period": "2026-03", "action": "publish"})
+    with app.app_context():
+        services.save_rules(get_db(), SMALL_RULES + "# 增加注释\n", actor="setup")
+    page = text(organizer.get("/console/contests/small/draft?period=2026-03"))
+    assert "规则或数据有改动，但成绩单内容没有变化，无需更正" in page and "flash-error" not in page
+    again = post(organizer, "/console/contests/small/publications",
+                 {"period": "2026-03", "action": "correct", "note": "核对"})
+    assert "没有变化，仍为第 1 版" in text(organizer.get(again.headers["Location"]))

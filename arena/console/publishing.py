@@ -66,7 +66,10 @@ def _page(row: dict, model, period: str, **extra: Any):
     except NotFound as exc:
         sheet, extra["empty"] = None, exc.message
     made = [p for p in publications.list_all(db, model.id) if p["period"] == period]
+    same = None  # would publishing the draft now change the newest revision? decided as publish decides
+    if sheet is not None and made:
+        same = publishing.same_sheet(sheet, publications.get(db, model.id, period, made[-1]["revision"]))
     error = extra.get("error")
     return render_template("console/draft.html", contest=row, model=model, period=period, sheet=sheet,
-                           periods=period_choices(model), made=made,
+                           periods=period_choices(model), made=made, same=same,
                            problems=problems(error) if error else None, **extra)
