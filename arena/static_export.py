@@ -106,8 +106,10 @@ def _contest(site: _Site, db, cid: str) -> None:
         history = data.unit_history(db, cid, code)
         if history["months"]:
             key = f"unit-{data.unit_stamp(db, cid, code)}-v{cache.RENDER_VERSION}.png"
+            rules = data.history_rules(db, cid, history)
             site.put(f"contests/{cid}/units/{code}/chart.png",
-                     site.kept("charts", key, lambda: unit_chart(history["months"], history["name"], name)))
+                     site.kept("charts", key, lambda: unit_chart(history["months"], history["name"], rules.name,
+                                                                 rules.precision)))
     for period in periods:
         site.page(f"contests/{cid}/{period}/index.html", "period.html", pages.period_context(db, cid, period))
     for code in units:

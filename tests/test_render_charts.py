@@ -43,12 +43,15 @@ def small_sheets(small):
 
 
 def test_heatmap_has_a_row_per_unit_and_a_column_per_indicator(small_sheets):
-    from arena.render.charts import CELL_H, CELL_W, MARGIN, NAME_W, heatmap
+    from arena.render.charts import CELL_H, CELL_W, LEGEND, MARGIN, NAME_W, heatmap
+    from arena.render.words import text_width
 
     contest, month, quarter = small_sheets
     for sheet in (month, quarter):  # month cells hold dicts, quarter cells the mean points
         width, height = png_size(heatmap(sheet, contest))
-        assert width == 2 * MARGIN + NAME_W + 2 * CELL_W  # two indicators
+        # two indicators' cells (562 px) are narrower than the colour legend: 31 em of 20 + "×" 11.2
+        assert NAME_W + 2 * CELL_W < text_width(LEGEND, 20) == 631.2
+        assert width == 2 * MARGIN + 632
         # title 150 + names (2 characters * 21 + 36) + one group header 56 + 3 rows + footer 110
         assert height == 150 + (20 + 2 * 21 + 16) + 56 + 3 * CELL_H + 110
 

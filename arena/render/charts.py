@@ -19,6 +19,7 @@ from arena.render.canvas import Pen, figure, save
 INK, MUTED, GRID = "#1f2329", "#6b7280", "#e5e7eb"
 SHARE = LinearSegmentedColormap.from_list("share", ["#d93a3a", "#f6c445", "#2e9d57"])
 NAME_W, CELL_W, CELL_H, MARGIN = 330, 86, 46, 30
+LEGEND = "颜色：得分占本组满分（权重×上限）的比例，红低绿高；灰色为不考核"
 
 
 def _points(cell: Any) -> float | None:
@@ -40,13 +41,15 @@ def heatmap(sheet: dict[str, Any], contest: Contest) -> bytes:
     indicators = contest.indicators
     head = 20 + max((len(i.name) for i in indicators), default=1) * 21 + 16
     rows = sum(len(g["units"]) for g in sheet["groups"])
-    width = MARGIN * 2 + NAME_W + CELL_W * len(indicators)
+    title = f"{words.period_label(sheet['period'])} 各指标得分热力图"
+    width = math.ceil(MARGIN * 2 + max(NAME_W + CELL_W * len(indicators), words.text_width(title, 36),
+                                       words.text_width(contest.name, 24), words.text_width(LEGEND, 20)))
     top = 150 + head
     height = top + rows * CELL_H + len(sheet["groups"]) * 56 + 110
     pen = Pen(width, height)
-    pen.text(MARGIN, 56, f"{words.period_label(sheet['period'])} 各指标得分热力图", 36, INK, bold=True)
+    pen.text(MARGIN, 56, title, 36, INK, bold=True)
     pen.text(MARGIN, 98, contest.name, 24, MUTED)
-    pen.text(MARGIN, 134, "颜色：得分占本组满分（权重×上限）的比例，红低绿高；灰色为不考核", 20, MUTED)
+    pen.text(MARGIN, 134, LEGEND, 20, MUTED)
     for c, ind in enumerate(indicators):  # names written top to bottom, the Chinese way
         x = MARGIN + NAME_W + c * CELL_W + CELL_W / 2
         for k, ch in enumerate(ind.name):
@@ -56,13 +59,16 @@ def heatmap(sheet: dict[str, Any], contest: Contest) -> bytes:
         pen.text(MARGIN, y + 38, group["name"], 26, INK, bold=True)
         y += 56
         for u in group["units"]:
-            pen.text(MARGIN + 6, y + CELL_H / 2 + 8, f"{u['rank']}. {u['name']}", 21, INK)
+            pen.text(MARGIN + 6, y + CELL_H / 2 + 8, *words.fit(f"{u['rank']}. {u['name']}", 21, NAME_W - 16, 14), INK)
             for c, ind in enumerate(indicators):
-                pts = _points(u["indicators"].get(ind.id))
+                cell = u["indicators"].get(ind.id)
+                pts = _points(cell)
                 full = ind.weight.get(group["id"], 0.0) * ind.cap
                 x = MARGIN + NAME_W + c * CELL_W
                 pen.rect(x + 2, y + 2, CELL_W - 4, CELL_H - 4, share_colour(pts, full), radius=4)
-                label = words.score_text(pts, 1) if pts is not None else "—"
+                # a missing value scores 0 (so red), but reads 未报 as on the pages
+                missing = isinstance(cell, dict) and cell.get("missing")
+                label = "未报" if missing else words.score_text(pts, 1) if pts is not None else "—"
                 pen.text(x + CELL_W / 2, y + CELL_H / 2 + 7, label, 18, INK if pts is not None else MUTED, ha="center")
             y += CELL_H
     # a colour bar from 0% to 100%
@@ -75,7 +81,7 @@ def heatmap(sheet: dict[str, Any], contest: Contest) -> bytes:
     return pen.bytes("png")
 
 
-def unit_chart(history: Sequence[dict[str, Any]], unit_name: str, contest_name: str) -> bytes:
+def unit_chart(history: Sequence[dict[str, Any]], unit_name: str, contest_name: str, precision: int = 2) -> bytes:
     """PNG of rank (above, 1 at the top) and total (below) by published month.
 
     ``history``: [{"period": "2026-01", "rank": 3, "total": 88.1, "size": 12}, ...] in order.
@@ -103,7 +109,7 @@ def unit_chart(history: Sequence[dict[str, Any]], unit_name: str, contest_name: 
     bottom.set_ylim(math.floor(low - pad), math.ceil(high + pad))
     bottom.set_ylabel("得分", fontproperties=fonts.font(20), rotation=0, ha="right", va="center")
     for x, t in zip(xs, totals):
-        bottom.annotate(f"{t:g}", (x, t), textcoords="offset points", xytext=(0, 12), ha="center",
+        bottom.annotate(words.score_text(t, precision), (x, t), textcoords="offset points", xytext=(0, 12), ha="center",
                         fontproperties=fonts.font(16), color="#1f4e9c")
     bottom.set_xticks(xs, labels)
     for ax in (top, bottom):

@@ -136,6 +136,13 @@ def unit_history(db, cid: str, code: str) -> dict[str, Any]:
             "yellow_flags": sum("yellow_flag" in q["flags"] for q in quarters)}
 
 
+def history_rules(db, cid: str, history: dict[str, Any]) -> Contest:
+    """The rules of the newest publication in a unit's history, not the rules in force: a saved,
+    unpublished version (a new name, another precision) must not change what published pages say."""
+    last = (history["months"] or history["longer"])[-1]["period"]
+    return published(db, cid, last).contest
+
+
 def year_flags(db, cid: str) -> dict[str, Any]:
     """Each published quarter's flags, and every unit's red and yellow flag count for the year."""
     contest_row(db, cid)

@@ -73,10 +73,7 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
 
 def unit_context(db, cid: str, code: str) -> dict[str, Any]:
     history = data.unit_history(db, cid, code)
-    # the rules of the newest publication shown, not the rules in force: a saved, unpublished
-    # version (a new name, another precision) must not change what published pages say
-    last = (history["months"] or history["longer"])[-1]["period"]
-    contest = data.published(db, cid, last).contest
+    contest = data.history_rules(db, cid, history)
     return {"cid": cid, "contest_name": contest.name, "unit": history, "precision": contest.precision}
 
 

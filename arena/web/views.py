@@ -140,10 +140,10 @@ def unit_chart_png(cid: str, code: str):
     history = data.unit_history(db, cid, code)
     if not history["months"]:
         raise NotFound(f"unit {code!r} has no published month in contest {cid!r}")
-    stamp = data.unit_stamp(db, cid, code)
-    contest_name = data.contest_row(db, cid)["name"]
+    stamp = data.unit_stamp(db, cid, code)  # the unit's publications: they fix the rules below too
+    rules = data.history_rules(db, cid, history)
     body = cache.cached(_instance(), "charts", f"unit-{stamp}-v{cache.RENDER_VERSION}.png",
-                        lambda: unit_chart(history["months"], history["name"], contest_name))
+                        lambda: unit_chart(history["months"], history["name"], rules.name, rules.precision))
     return _immutable(body, "image/png", f"{stamp}-chart.png")
 
 
