@@ -9,11 +9,13 @@ it reloads itself when a new period is published. Plain ``chromium --headless`` 
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import threading
 from datetime import datetime, timezone
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -130,6 +132,11 @@ def test_big_screen_fills_1920_by_1080_and_rotates(site):
     sections = dom.split('<section class="slide')[1:]
     assert len(sections) == 3  # 区县组, 功能区组, the quarter's red flags
     assert not sections[0].startswith(" active"), "after 5 s at 2 s a group, the first slide has moved on"
+    clock = re.search(r'<span id="clock">(\d\d):(\d\d):\d\d</span>', dom)
+    assert clock, "the clock is not running"
+    shanghai = datetime.now(ZoneInfo("Asia/Shanghai"))  # the contest's zone, 8 h from CI's UTC
+    off = (int(clock[1]) * 60 + int(clock[2]) - shanghai.hour * 60 - shanghai.minute) % 1440
+    assert off <= 2 or off >= 1438, f"the clock shows {clock[0]}, not the contest's time {shanghai:%H:%M}"
     shot = ARTIFACTS / "screen-1920x1080.png"
     _, console = chromium(f"{base}/contests/linyi-2026/screen?rotate=60", root / "screen", "1920,1080",
                           screenshot=shot)

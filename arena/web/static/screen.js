@@ -20,12 +20,21 @@
     setInterval(function () { show((current + 1) % slides.length); }, rotate * 1000);
   }
 
+  // The clock reads the contest's time, as the publication time beside it does, whatever the
+  // zone of the computer driving the screen.
   var clock = document.getElementById("clock");
+  var zone = root.getAttribute("data-timezone");
+  var format = null;
+  try {
+    format = new Intl.DateTimeFormat("zh-CN", { timeZone: zone || undefined, hour12: false,
+                                                 hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  } catch (e) { format = null; }
   function tick() {
     if (clock) {
       var d = new Date();
       var two = function (x) { return (x < 10 ? "0" : "") + x; };
-      clock.textContent = two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
+      clock.textContent = format ? format.format(d)
+        : two(d.getHours()) + ":" + two(d.getMinutes()) + ":" + two(d.getSeconds());
     }
   }
   tick();
