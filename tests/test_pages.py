@@ -62,6 +62,11 @@ def test_contest_page_shows_the_latest_month_its_board_and_the_quarter_flags(cli
     assert "76.00" in page and "43.33" in page and "10.67" in page
 
 
+def test_a_quarter_page_lists_its_own_flags(client):
+    page = html(client.get("/contests/small/2026-Q1"))
+    assert "2026年第一季度流动红旗" in page and re.search(r"流动红旗：<a [^>]*>甲县</a>", page)
+
+
 def test_a_published_period_has_its_page(client):
     assert "2026年2月成绩单" in html(client.get("/contests/small/2026-02"))
     assert "2026年第一季度成绩单" in html(client.get("/contests/small/2026-Q1"))

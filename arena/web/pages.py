@@ -59,10 +59,12 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
     pub = data.published(db, cid, period)
     kind = parse_period(period).kind
     flags = None
-    if kind == "month":
+    if kind == "month":  # beside a month: its quarter's flags (or the last quarter's before it)
         quarter = data.quarter_for(db, cid, period)
         if quarter is not None:
             flags = {"period": quarter.period, "groups": data.flag_table(quarter.sheet)}
+    elif kind == "quarter":  # a quarter's own flags
+        flags = {"period": period, "groups": data.flag_table(pub.sheet)}
     return {
         "cid": cid, "pub": pub.row, "sheet": pub.sheet, "contest": pub.contest, "kind": kind,
         "precision": pub.contest.precision, "indicators": _indicator_heads(pub),
@@ -93,5 +95,6 @@ def screen_context(db, cid: str, rotate_seconds: int = 12, poll_seconds: int = 3
             "rotate": rotate_seconds, "poll": poll_seconds, "lights": lights}
 
 
-def not_found_page(links: Any, message: str) -> str:
-    return render("404.html", links, message=message)
+def not_found_page(links: Any, message: str, status: int = 404) -> str:
+    """The public error page: 404 for what is not (yet) published, 400 for an address that is wrong."""
+    return render("404.html", links, message=message, status=status)

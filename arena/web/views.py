@@ -37,7 +37,7 @@ def _error(exc: ArenaError):
 
     if request.path.endswith(_MACHINE):
         return error_response(exc)
-    return Response(pages.not_found_page(LiveLinks(), exc.message), status=exc.status,
+    return Response(pages.not_found_page(LiveLinks(), exc.message, exc.status), status=exc.status,
                     mimetype="text/html")
 
 
