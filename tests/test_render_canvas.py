@@ -83,6 +83,7 @@ def test_an_svg_keeps_matplotlibs_text():
     pen.text(10, 50, "兰山区", 20, box="#ef6c00")
     svg = pen.bytes("svg").decode()
     assert svg.count("<path") > 3 and "#ef6c00" in svg
+    assert 'width="200px" height="100px" viewBox="0 0 200 100"' in svg  # shown as large as the PNG
 
 
 def test_threads_drawing_at_once_get_the_bytes_one_thread_gets():

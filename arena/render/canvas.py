@@ -8,6 +8,7 @@ by Pillow after matplotlib has drawn the shapes (raster_text says why); an SVG's
 from __future__ import annotations
 
 import io
+import re
 import threading
 
 import matplotlib
@@ -54,6 +55,11 @@ def save(fig: Figure, fmt: str) -> bytes:
     else:
         with _svg_lock, matplotlib.rc_context({"svg.hashsalt": "arena-board", "svg.fonttype": "path"}):
             fig.savefig(buf, format="svg", dpi=DPI, metadata={"Date": None, "Creator": None})
+        # matplotlib sizes an SVG in pt, which a browser shows a third larger than the PNG; at
+        # 72 dpi one pt here is one design pixel
+        head, rest = buf.getvalue().split(b"<svg", 1)
+        tag, body = rest.split(b">", 1)
+        return head + b"<svg" + re.sub(rb'((?:width|height)="[0-9.]+)pt"', rb'\1px"', tag) + b">" + body
     return buf.getvalue()
 
 
