@@ -19,7 +19,7 @@ from arena.publishing import frozen_sheet
 from arena.render.canvas import check_format
 
 # Bumped when a drawing changes, so files cached by an older layout are not served again.
-RENDER_VERSION = 5
+RENDER_VERSION = 6
 _KEY = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z._-]{0,150}$")
 
 
