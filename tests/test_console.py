@@ -228,3 +228,14 @@ def test_every_font_stack_names_the_cjk_font_before_any_generic_family():
         assert "ArenaCJK" in names, stack
         first_generic = min((names.index(n) for n in names if n in generic), default=len(names))
         assert names.index("ArenaCJK") < first_generic, stack
+
+
+@pytest.mark.parametrize("iso, shown", [
+    ("2026-02-10T09:00:00+08:00", "2026-02-10 09:00:00+08:00"),
+    ("2026-02-10T01:00:00.123456+00:00", "2026-02-10 01:00:00+00:00"),
+    (None, "—"),
+])
+def test_console_times_read_as_dates(iso, shown):
+    from arena.console import console_time
+
+    assert console_time(iso) == shown

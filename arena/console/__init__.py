@@ -7,6 +7,8 @@ token's principal as the actor, so the audit trail reads the same whichever door
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask import Blueprint, Flask, render_template
 from werkzeug.exceptions import HTTPException
 
@@ -28,6 +30,17 @@ def init_app(app: Flask) -> None:
 
     app.session_interface = auth.ConsoleSession()
     app.register_blueprint(bp)
+
+
+@bp.app_template_filter("console_time")
+def console_time(iso: str | None) -> str:
+    """A stored time as people read it: 2026-02-10 09:00:00+08:00 (the offset kept: it says whose clock)."""
+    if not iso:
+        return "—"
+    try:
+        return datetime.fromisoformat(iso).isoformat(sep=" ", timespec="seconds")
+    except ValueError:
+        return iso
 
 
 @bp.app_template_filter("console_value")
