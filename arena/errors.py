@@ -78,6 +78,16 @@ class TooManyRequests(ArenaError):
         self.retry_after = retry_after
 
 
+class Busy(ArenaError):
+    """Another write held SQLite's lock for longer than BUSY_TIMEOUT_MS: nothing was changed."""
+
+    status, code = 503, "busy"
+
+    def __init__(self, message: str, retry_after: int = 5, details=None):
+        super().__init__(message, details)
+        self.retry_after = retry_after
+
+
 class ConfigError(ArenaError):
     """A setting that is unknown or ill-typed; raised at start, never during a request."""
 

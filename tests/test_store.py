@@ -336,3 +336,25 @@ def test_a_write_and_its_audit_row_fail_together(db, contest):
             record(db, actor="organizer", action="results.import", contest=contest, now="t")
             raise ValidationFailed("a later check failed")
     assert list_results(db, contest) == [] and list_audit(db) == []
+
+
+def test_a_write_that_waits_too_long_for_the_lock_is_busy_and_changes_nothing(tmp_path):
+    """Another process holds the write lock (a big import): after busy_timeout, a 503 with
+    Retry-After, never an internal error."""
+    from arena.errors import Busy
+    from arena.store.db import connect, migrate, transaction
+
+    path = str(tmp_path / "arena.db")
+    holder = connect(path)
+    migrate(holder)
+    holder.conn.execute("BEGIN IMMEDIATE")
+    try:
+        waiter = connect(path, busy_timeout_ms=50)
+        with pytest.raises(Busy) as caught:
+            with transaction(waiter):
+                waiter.conn.execute("CREATE TABLE never (x)")
+        assert caught.value.status == 503 and caught.value.retry_after > 0
+        assert not waiter.conn.in_transaction
+    finally:
+        holder.conn.execute("ROLLBACK")
+    assert "never" not in connect(path).table_names()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from arena.errors import ConfigError
+from arena.errors import Busy, ConfigError
 
 Migration = Callable[[sqlite_utils.Database], None] | Sequence[str]
 
@@ -175,7 +175,13 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             raise
         conn.execute(f"RELEASE {name}")
         return
-    conn.execute("BEGIN IMMEDIATE")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:  # busy_timeout passed while another write held the lock
+        if "locked" not in str(exc) and "busy" not in str(exc):
+            raise
+        raise Busy("the database is busy with another write (a large import, say): nothing was changed; "
+                   "try again in a few seconds") from None
     try:
         yield db
     except BaseException:
