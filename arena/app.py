@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -115,16 +117,28 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _secret_key(instance: Path) -> str:
-    """A random key kept in instance/secret_key, so sessions survive restarts and workers agree."""
+    """A random key kept in instance/secret_key, so sessions survive restarts and workers agree.
+
+    The key is written whole under a temporary name and linked into place: os.link fails when
+    the file exists, so workers starting at once all keep the first key, and none ever reads a
+    file that exists but is still empty."""
     path = instance / "secret_key"
     try:
-        return path.read_text().strip()
+        key = path.read_text().strip()
     except FileNotFoundError:
-        instance.mkdir(parents=True, exist_ok=True)
-        key = secrets.token_hex(32)
-        try:
-            with open(path, "x") as f:  # "x": two workers starting at once keep the first key
-                f.write(key)
-        except FileExistsError:
-            return path.read_text().strip()
+        key = ""
+    if key:
         return key
+    instance.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(dir=instance, prefix=".secret_key.")
+    try:
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(temp, path)
+        except FileExistsError:
+            if not path.read_text().strip():  # an empty key left by an older version: replace it
+                os.replace(temp, path)
+    finally:
+        Path(temp).unlink(missing_ok=True)
+    return path.read_text().strip()

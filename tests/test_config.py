@@ -53,3 +53,26 @@ def test_every_setting_is_documented_in_the_readme():
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     for setting in config.SETTINGS:
         assert f"ARENA_{setting.name}" in readme, f"README does not document ARENA_{setting.name}"
+
+
+def test_workers_starting_at_once_share_one_nonempty_secret_key(tmp_path):
+    """Six processes make the instance's key together: one key, never an empty one."""
+    import subprocess
+    import sys
+
+    code = "import sys; from pathlib import Path; from arena.app import _secret_key; print(_secret_key(Path(sys.argv[1])))"
+    for round_ in range(5):
+        folder = tmp_path / f"instance{round_}"
+        runs = [subprocess.Popen([sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, text=True)
+                for _ in range(6)]
+        keys = {run.communicate(timeout=60)[0].strip() for run in runs}
+        assert len(keys) == 1 and len(keys.pop()) == 64
+        assert [p.name for p in folder.iterdir()] == ["secret_key"]  # no temporary file left
+
+
+def test_an_empty_secret_key_file_is_replaced(tmp_path):
+    from arena.app import _secret_key
+
+    (tmp_path / "secret_key").write_text("")
+    key = _secret_key(tmp_path)
+    assert len(key) == 64 and (tmp_path / "secret_key").read_text() == key
