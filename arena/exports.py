@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import io
 import re
+import zipfile
+from datetime import datetime, timezone
 from typing import Any
 
 from openpyxl import Workbook
@@ -147,9 +149,34 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
         legend.cell(row=r, column=1, value=text)
     legend.column_dimensions["A"].width = 100
     _no_formulas(wb)
+    when = _moment(sheet.get("published_at"))
+    wb.properties.created = when
     buf = io.BytesIO()
     wb.save(buf)
-    return buf.getvalue()
+    return _stable(buf.getvalue(), when)
+
+
+def _moment(published_at: str | None) -> datetime:
+    """The publication time in UTC (naive, as openpyxl writes it); a draft has none: 1980-01-01."""
+    if not published_at:
+        return datetime(1980, 1, 1)
+    return datetime.fromisoformat(published_at).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _stable(data: bytes, when: datetime) -> bytes:
+    """The same bytes for the same publication, whoever renders it when: openpyxl stamps the
+    save time into docProps/core.xml and every zip entry, and a strong ETag names one body."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, body)
+    return out.getvalue()
 
 
 def _no_formulas(wb: Workbook) -> None:

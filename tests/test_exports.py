@@ -118,3 +118,22 @@ def test_a_name_that_looks_like_a_formula_stays_text(published):
     sheet["groups"][0]["units"][0]["name"] = evil
     cells = [c for ws in workbook(sheet, contest).worksheets for row in ws.iter_rows() for c in row if c.value == evil]
     assert cells and all(c.data_type == "s" for c in cells)
+
+
+def test_the_same_publication_gives_the_same_workbook_bytes_at_any_time(published, monkeypatch):
+    """openpyxl stamps the save time; two workers rendering a second apart must still agree,
+    since one strong ETag names the body."""
+    import time
+    import zipfile
+
+    from arena.exports import sheet_workbook
+
+    contest, sheets = published
+    first = sheet_workbook(sheets["2026-03"], contest)
+    real = time.time
+    monkeypatch.setattr(time, "time", lambda: real() + 3600)
+    monkeypatch.setattr(time, "localtime", lambda secs=None: time.gmtime((secs or real()) + 3600))
+    assert sheet_workbook(sheets["2026-03"], contest) == first
+    core = zipfile.ZipFile(io.BytesIO(first)).read("docProps/core.xml").decode()
+    assert "2026-04-10T01:00:00Z" in core  # published 2026-04-10 09:00 in Asia/Shanghai
+    assert load_workbook(io.BytesIO(first)).worksheets  # still a workbook Excel opens
