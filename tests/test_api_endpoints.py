@@ -207,17 +207,19 @@ def test_boards_and_workbooks_of_published_periods_carry_the_publications_etag(w
     from arena.store import publications
 
     sha = publications.get(world.db(), "small", "2026-02")["sheet_sha256"]
+    from arena.render.cache import RENDER_VERSION
+
     client = world.client()
     png = client.get("/api/contests/small/boards/2026-02.png")
     assert png.status_code == 200 and png.mimetype == "image/png" and png.get_data()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert png.headers["ETag"] == f'"{sha}-phone.png"'
+    assert png.headers["ETag"] == f'"{sha}-phone-v{RENDER_VERSION}.png"'
     screen = client.get("/api/contests/small/boards/2026-02.png?size=screen")
-    assert screen.headers["ETag"] == f'"{sha}-screen.png"' and screen.get_data() != png.get_data()
+    assert screen.headers["ETag"] == f'"{sha}-screen-v{RENDER_VERSION}.png"' and screen.get_data() != png.get_data()
     assert client.get("/api/contests/small/boards/2026-02.png", headers={"If-None-Match": png.headers["ETag"]}).status_code == 304
     svg = client.get("/api/contests/small/boards/2026-Q1.svg")
     assert svg.mimetype == "image/svg+xml" and b"<svg" in svg.get_data()
     book = client.get("/api/contests/small/scores/2026-02.xlsx")
-    assert book.status_code == 200 and book.get_data()[:2] == b"PK" and book.headers["ETag"] == f'"{sha}.xlsx"'
+    assert book.status_code == 200 and book.get_data()[:2] == b"PK" and book.headers["ETag"] == f'"{sha}-v{RENDER_VERSION}.xlsx"'
     from openpyxl import load_workbook
 
     assert load_workbook(io.BytesIO(book.get_data())).sheetnames  # a readable workbook

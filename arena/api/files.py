@@ -23,13 +23,13 @@ CONDITIONAL = blp.doc(parameters=[IF_NONE_MATCH])
 
 
 def _board(cid: str, period: str, fmt: str, size: str):
-    from arena.render.cache import board_bytes  # matplotlib loads only when a board is asked for
+    from arena.render.cache import RENDER_VERSION, board_bytes  # matplotlib loads only when asked for
 
     pub = publication(cid, period)
     contest, _ = services.contest_rules(get_db(), cid, pub["rules_version"])
     data = board_bytes(current_app.instance_path, pub, contest, fmt, size)
     mimetype = "image/png" if fmt == "png" else "image/svg+xml"
-    return public(data, f"{pub['sheet_sha256']}-{size}.{fmt}", mimetype=mimetype)
+    return public(data, f"{pub['sheet_sha256']}-{size}-v{RENDER_VERSION}.{fmt}", mimetype=mimetype)
 
 
 @blp.route("/contests/<cid>/boards/<period>.png")
@@ -64,13 +64,9 @@ class SheetWorkbook(MethodView):
     @CONDITIONAL
     def get(self, cid, period):
         """The published sheet as an Excel workbook (成绩单), one worksheet per group"""
-        from arena.exports import sheet_workbook
-        from arena.publishing import frozen_sheet
-        from arena.render.cache import cached
+        from arena.render.cache import workbook_bytes, workbook_key
 
         pub = publication(cid, period)
         contest, _ = services.contest_rules(get_db(), cid, pub["rules_version"])
-        data = cached(current_app.instance_path, "xlsx", f"{pub['sheet_sha256']}.xlsx",
-                      lambda: sheet_workbook(frozen_sheet(pub), contest))
-        return public(data, f"{pub['sheet_sha256']}.xlsx", mimetype=XLSX,
-                      filename=f"{cid}-{pub['period']}.xlsx")
+        data = workbook_bytes(current_app.instance_path, pub, contest)
+        return public(data, workbook_key(pub), mimetype=XLSX, filename=f"{cid}-{pub['period']}.xlsx")

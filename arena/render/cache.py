@@ -66,9 +66,14 @@ def heatmap_bytes(instance_path: str, publication: dict[str, Any], contest: Cont
     return cached(instance_path, "charts", key, lambda: heatmap(frozen_sheet(publication), contest))
 
 
+def workbook_key(publication: dict[str, Any]) -> str:
+    """The workbook's file name and ETag: the sheet's hash and the layout's version."""
+    return f"{publication_key(publication)}-v{RENDER_VERSION}.xlsx"
+
+
 def workbook_bytes(instance_path: str, publication: dict[str, Any], contest: Contest) -> bytes:
-    """The publication's Excel workbook (exports.sheet_workbook), kept like boards (the API's key)."""
+    """The publication's Excel workbook (exports.sheet_workbook), kept like boards."""
     from arena.exports import sheet_workbook
 
-    key = f"{publication_key(publication)}.xlsx"
-    return cached(instance_path, "xlsx", key, lambda: sheet_workbook(frozen_sheet(publication), contest))
+    return cached(instance_path, "xlsx", workbook_key(publication),
+                  lambda: sheet_workbook(frozen_sheet(publication), contest))

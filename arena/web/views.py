@@ -104,22 +104,21 @@ def board(cid: str, period: str, fmt: str):
     size = request.args.get("size", "phone")
     pub = data.published(_db(), cid, period)
     body = cache.board_bytes(_instance(), pub.row, pub.contest, fmt, size)
-    return _immutable(body, FORMATS[fmt], f"{pub.row['sheet_sha256']}-board-{size}.{fmt}")
+    return _immutable(body, FORMATS[fmt], f"{pub.row['sheet_sha256']}-board-{size}-v{cache.RENDER_VERSION}.{fmt}")
 
 
 @bp.get("/contests/<cid>/<period>/heatmap.png")
 def heatmap(cid: str, period: str):
     pub = data.published(_db(), cid, period)
     body = cache.heatmap_bytes(_instance(), pub.row, pub.contest)
-    return _immutable(body, "image/png", f"{pub.row['sheet_sha256']}-heatmap.png")
+    return _immutable(body, "image/png", f"{pub.row['sheet_sha256']}-heatmap-v{cache.RENDER_VERSION}.png")
 
 
 @bp.get("/contests/<cid>/<period>/sheet.xlsx")
 def workbook(cid: str, period: str):
     pub = data.published(_db(), cid, period)
-    sha = pub.row["sheet_sha256"]
     body = cache.workbook_bytes(_instance(), pub.row, pub.contest)
-    resp = _immutable(body, XLSX, f"{sha}.xlsx")
+    resp = _immutable(body, XLSX, cache.workbook_key(pub.row))
     resp.headers["Content-Disposition"] = f"attachment; filename={cid}-{period}.xlsx"
     return resp
 
@@ -144,7 +143,7 @@ def unit_chart_png(cid: str, code: str):
     rules = data.history_rules(db, cid, history)
     body = cache.cached(_instance(), "charts", f"unit-{stamp}-v{cache.RENDER_VERSION}.png",
                         lambda: unit_chart(history["months"], history["name"], rules.name, rules.precision))
-    return _immutable(body, "image/png", f"{stamp}-chart.png")
+    return _immutable(body, "image/png", f"{stamp}-chart-v{cache.RENDER_VERSION}.png")
 
 
 
