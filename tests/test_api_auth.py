@@ -247,3 +247,18 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_count(tmp_path, monkeypa
     other = client.get("/api/audit", headers={**world.headers("organizer"), "X-Forwarded-For": "198.51.100.2"},
                        environ_base=proxy)
     assert other.status_code == (200 if proxies else 429)  # without trust, the proxy's one address is blocked
+
+
+def test_a_burst_of_bad_tokens_past_the_check_still_gets_429_beyond_the_limit(tmp_path, monkeypatch):
+    """Requests that all passed the first check at once (as concurrent workers do) are counted
+    atomically, and those beyond the limit are answered 429, not 401."""
+    from arena.api import auth
+    from arena.store import tokens as stored
+
+    world = build_world(tmp_path, monkeypatch)
+    world.app.config["AUTH_FAILURES_PER_MINUTE"] = 3
+    monkeypatch.setattr(auth, "epoch", lambda: 1_800_000_000.0)
+    monkeypatch.setattr(stored, "failures", lambda *a: 0)  # every request saw the count before any failure
+    statuses = [world.client().get("/api/contests", headers={"Authorization": "Bearer nope"}).status_code
+                for _ in range(5)]
+    assert statuses == [401, 401, 401, 429, 429]

@@ -91,10 +91,12 @@ def test_transaction_commits_or_rolls_back(db, tmp_path):
 
 def test_transaction_takes_the_write_lock_at_once(db, tmp_path):
     other = connect(str(tmp_path / "instance" / "arena.db"), busy_timeout_ms=50)
+    from arena.errors import Busy
+
     with transaction(db):
-        with pytest.raises(sqlite3.OperationalError, match="locked"):
+        with pytest.raises(Busy, match="busy with another write"):
             with transaction(other):
-                pass  # BEGIN IMMEDIATE waits 50 ms for the writer, then gives up
+                pass  # BEGIN IMMEDIATE waits 50 ms for the writer, then gives up (503, not a 500)
 
 
 def test_nested_transaction_is_a_savepoint(db):

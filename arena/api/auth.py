@@ -86,8 +86,11 @@ def _authenticate() -> Principal:
     if scheme.lower() == "bearer" and token.strip():
         found = principal_for(db, token.strip(), datetime.fromtimestamp(moment, timezone.utc))
     if found is None:
-        with transaction(db):
-            tokens.record_failure(db, client, minute)
+        with transaction(db):  # the count is raised atomically: a burst of requests that all
+            count = tokens.record_failure(db, client, minute)  # passed the check above sees it
+        if count > limit:
+            raise TooManyRequests("too many failed token attempts from this address; wait and retry",
+                                  retry_after=max(1, 60 - int(moment % 60)))
         raise Unauthorized("the token is malformed, unknown, revoked or expired (send Authorization: Bearer <token>)")
     return found
 

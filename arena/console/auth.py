@@ -137,13 +137,16 @@ def signin():
     client = request.remote_addr or "unknown"
     moment = api_auth.epoch()  # the API's clock: tests move both at once
     minute = int(moment // 60)
-    if tokens.failures(db, client, minute) >= int(current_app.config["AUTH_FAILURES_PER_MINUTE"]):
+    limit = int(current_app.config["AUTH_FAILURES_PER_MINUTE"])
+    if tokens.failures(db, client, minute) >= limit:
         return _refused("失败次数过多，请一分钟后再试。", 429, wanted)
     secret = request.form.get("token", "").strip()
     found = principal_for(db, secret, _utc(moment)) if secret else None
     if found is None:
-        with transaction(db):
-            tokens.record_failure(db, client, minute)
+        with transaction(db):  # counted atomically: a burst that passed the check above sees it
+            count = tokens.record_failure(db, client, minute)
+        if count > limit:
+            return _refused("失败次数过多，请一分钟后再试。", 429, wanted)
         return _refused("令牌无效、已被撤销或已过期。", 401, wanted)
     if found.role not in ROLES:
         message = ("单位令牌不能进入管理后台。单位请通过接口（/api/contests/…/standing）查看本单位成绩；"

@@ -104,9 +104,9 @@ def record_failure(db: sqlite_utils.Database, client: str, minute: int) -> int:
     """Count one more failure of ``client`` in ``minute``; returns the new count."""
     require_transaction(db)
     db.conn.execute("DELETE FROM auth_failures WHERE minute < ?", (minute - 1,))
-    db.conn.execute(
+    row = db.conn.execute(
         "INSERT INTO auth_failures (client, minute, count) VALUES (?, ?, 1)"
-        " ON CONFLICT (client, minute) DO UPDATE SET count = count + 1",
+        " ON CONFLICT (client, minute) DO UPDATE SET count = count + 1 RETURNING count",
         (client, minute),
-    )
-    return failures(db, client, minute)
+    ).fetchone()
+    return int(row[0])
