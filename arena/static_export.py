@@ -127,8 +127,14 @@ def export_static(db, out_dir: str | Path, *, instance_path: str | None = None) 
     site = _Site(Path(out_dir), instance_path)
     site.out.mkdir(parents=True, exist_ok=True)
     _assets(site)
-    listed = services.list_contests(db)
-    for c in listed:
-        _contest(site, db, c["id"])
-    site.page("index.html", "index.html", pages.index_context(db))
+    # one read transaction: with WAL every read below sees the same snapshot, so a publication
+    # made while the export runs is in the next export, not half in this one
+    db.conn.execute("BEGIN")
+    try:
+        listed = services.list_contests(db)
+        for c in listed:
+            _contest(site, db, c["id"])
+        site.page("index.html", "index.html", pages.index_context(db))
+    finally:
+        db.conn.execute("ROLLBACK")  # it only read
     return {"dir": str(site.out), "contests": len(listed), "files": len(site.files), "written": site.written}

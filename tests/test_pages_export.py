@@ -183,3 +183,36 @@ def test_an_export_cut_off_mid_file_leaves_no_half_file_under_a_hashed_name(worl
     export_static(db, tmp_path / "site", instance_path=str(tmp_path / "instance"))
     test_files_carry_their_content_hash(tmp_path / "site")
     assert (tmp_path / "site" / "contests/small/2026-03/index.html").is_file()
+
+
+def test_a_publication_made_during_the_export_waits_for_the_next_one(tmp_path, monkeypatch):
+    """January is published from another connection in the middle of the export: the export
+    still ends well, with the site as it was when it began."""
+    import json
+
+    from arena import publishing, services, static_export
+    from arena.store.db import connect, migrate
+    from helpers import SMALL_RULES, month_rows
+
+    db = connect(str(tmp_path / "arena.db"))
+    migrate(db)
+    services.save_rules(db, SMALL_RULES, actor="t")
+    rows = [r for m in ("2026-01", "2026-02") for r in month_rows(m)]
+    services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="t")
+    publishing.publish(db, "small", "2026-02", actor="t", now=DUE)
+    real_period_files = static_export._period_files
+
+    def period_files_while_january_is_published(site, db_, cid, period):
+        if not (tmp_path / "published").exists():
+            (tmp_path / "published").touch()
+            other = connect(str(tmp_path / "arena.db"))
+            publishing.publish(other, "small", "2026-01", actor="t", now=DUE)
+            other.close()
+        return real_period_files(site, db_, cid, period)
+
+    monkeypatch.setattr(static_export, "_period_files", period_files_while_january_is_published)
+    done = static_export.export_static(db, tmp_path / "site", instance_path=str(tmp_path / "instance"))
+    assert done["contests"] == 1
+    assert not (tmp_path / "site" / "contests" / "small" / "2026-01").exists()
+    listed = json.loads((tmp_path / "site" / "contests" / "small" / "publications.json").read_text(encoding="utf-8"))
+    assert [p["period"] for p in listed["publications"]] == ["2026-02"]
