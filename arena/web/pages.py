@@ -86,12 +86,15 @@ def flags_context(db, cid: str) -> dict[str, Any]:
 
 def screen_context(db, cid: str, rotate_seconds: int = 12, poll_seconds: int = 30) -> dict[str, Any]:
     """The big screen: the latest published month, group by group, and the quarter's flags."""
+    # the version first: a publication landing before the sheet is read then makes the screen
+    # reload once more, where read after it would hide the new month from the screen's polling
+    version = data.version(db, cid)
     page = period_context(db, cid)
     lit = set(light_ids(page["sheet"], page["contest"]))
     # one dot per indicator that carries a light, hollow where a unit has none (exempt, say), so
     # every unit's dots stand in the same columns, as on the board
     lights = [i for i in page["indicators"] if i["id"] in lit]
-    return {**page, "slides": data.screen_slides(page["sheet"]), "version": data.version(db, cid),
+    return {**page, "slides": data.screen_slides(page["sheet"]), "version": version,
             "rotate": rotate_seconds, "poll": poll_seconds, "lights": lights}
 
 

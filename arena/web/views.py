@@ -136,10 +136,12 @@ def sheet_json(cid: str, period: str):
 @bp.get("/contests/<cid>/units/<code>/chart.png", endpoint="unit_chart")
 def unit_chart_png(cid: str, code: str):
     db = _db()
+    # the stamp first: a publication landing between the reads then files a newer chart under
+    # the older name (asked for no more), never an older chart under the newer name
+    stamp = data.unit_stamp(db, cid, code)  # the unit's publications: they fix the rules below too
     history = data.unit_history(db, cid, code)
     if not history["months"]:
         raise NotFound(f"unit {code!r} has no published month in contest {cid!r}")
-    stamp = data.unit_stamp(db, cid, code)  # the unit's publications: they fix the rules below too
     rules = data.history_rules(db, cid, history)
     body = cache.cached(_instance(), "charts", f"unit-{stamp}-v{cache.RENDER_VERSION}.png",
                         lambda: unit_chart(history["months"], history["name"], rules.name, rules.precision))
