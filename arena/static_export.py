@@ -12,14 +12,11 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path, PurePosixPath
-from typing import Any, Callable
+from typing import Any
 
 from arena import services
 from arena.atomic import write_atomic
-from arena.exports import sheet_workbook
 from arena.render import cache, fonts
-from arena.render.boards import board_image
-from arena.render.charts import heatmap, unit_chart
 from arena.store import publications
 from arena.web import data, pages
 from arena.web.links import StaticLinks
@@ -49,10 +46,6 @@ class _Site:
         write_atomic(self.out / here, pages.render(template, StaticLinks(here, self.files), **context).encode("utf-8"))
         self.written += 1
 
-    def kept(self, kind: str, key: str, render: Callable[[], bytes]) -> bytes:
-        """Through the instance's render cache when there is one (the CLI's case)."""
-        return cache.cached(self.instance, kind, key, render) if self.instance else render()
-
 
 def _assets(site: _Site) -> None:
     for name in ("arena.css", "screen.js"):
@@ -70,13 +63,9 @@ def _period_files(site: _Site, db, cid: str, period: str) -> None:
         site.put(f"{base}/sheet.r{rev['revision']}.json", text.encode())
     site.put(f"{base}/sheet.json", pub.row["sheet"].encode())
     for size in ("phone", "screen"):
-        body = (cache.board_bytes(site.instance, pub.row, pub.contest, "png", size) if site.instance
-                else board_image(pub.sheet, pub.contest, fmt="png", size=size))
-        site.put(f"{base}/board-{size}.png", body)
-    site.put(f"{base}/heatmap.png", cache.heatmap_bytes(site.instance, pub.row, pub.contest) if site.instance
-             else heatmap(pub.sheet, pub.contest))
-    site.put(f"{base}/sheet.xlsx", cache.workbook_bytes(site.instance, pub.row, pub.contest) if site.instance
-             else sheet_workbook(pub.sheet, pub.contest))
+        site.put(f"{base}/board-{size}.png", cache.board_bytes(site.instance, pub.row, pub.contest, "png", size))
+    site.put(f"{base}/heatmap.png", cache.heatmap_bytes(site.instance, pub.row, pub.contest))
+    site.put(f"{base}/sheet.xlsx", cache.workbook_bytes(site.instance, pub.row, pub.contest))
 
 
 def _units(db, cid: str) -> list[str]:
@@ -105,11 +94,9 @@ def _contest(site: _Site, db, cid: str) -> None:
     for code in units:
         history = data.unit_history(db, cid, code)
         if history["months"]:
-            key = f"unit-{data.unit_stamp(db, cid, code)}-v{cache.RENDER_VERSION}.png"
-            rules = data.history_rules(db, cid, history)
-            site.put(f"contests/{cid}/units/{code}/chart.png",
-                     site.kept("charts", key, lambda: unit_chart(history["months"], history["name"], rules.name,
-                                                                 rules.precision)))
+            chart = cache.unit_chart_bytes(site.instance, data.unit_stamp(db, cid, code), history,
+                                           data.history_rules(db, cid, history))
+            site.put(f"contests/{cid}/units/{code}/chart.png", chart)
     for period in periods:
         site.page(f"contests/{cid}/{period}/index.html", "period.html", pages.period_context(db, cid, period))
     for code in units:

@@ -216,3 +216,14 @@ def test_a_publication_made_during_the_export_waits_for_the_next_one(tmp_path, m
     assert not (tmp_path / "site" / "contests" / "small" / "2026-01").exists()
     listed = json.loads((tmp_path / "site" / "contests" / "small" / "publications.json").read_text(encoding="utf-8"))
     assert [p["period"] for p in listed["publications"]] == ["2026-02"]
+
+
+def test_an_export_without_an_instance_renders_everything_and_keeps_nothing(world, tmp_path):
+    from arena.static_export import export_static
+
+    db, root, site = world
+    done = export_static(db, tmp_path / "bare")
+    assert done["contests"] == 1
+    assert sorted(p.relative_to(tmp_path / "bare").as_posix() for p in files(tmp_path / "bare")) == \
+        sorted(p.relative_to(site).as_posix() for p in files(site))
+    test_files_carry_their_content_hash(tmp_path / "bare")

@@ -23,10 +23,13 @@ RENDER_VERSION = 6
 _KEY = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z._-]{0,150}$")
 
 
-def cached(instance_path: str | os.PathLike, kind: str, key: str, render: Callable[[], bytes]) -> bytes:
-    """The bytes kept under ``kind``/``key``, rendering and keeping them the first time."""
+def cached(instance_path: str | os.PathLike | None, kind: str, key: str, render: Callable[[], bytes]) -> bytes:
+    """The bytes kept under ``kind``/``key``, rendering and keeping them the first time; without
+    an instance folder (a static export run without one) they are rendered and not kept."""
     if not _KEY.match(kind) or not _KEY.match(key):
         raise BadRequest(f"not a cache key: {kind}/{key}")
+    if instance_path is None:
+        return render()
     folder = Path(instance_path) / "cache" / kind
     target = folder / key
     try:
@@ -45,7 +48,7 @@ def publication_key(publication: dict[str, Any]) -> str:
     return sha
 
 
-def board_bytes(instance_path: str, publication: dict[str, Any], contest: Contest, fmt: str, size: str) -> bytes:
+def board_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest, fmt: str, size: str) -> bytes:
     """The publication's board (boards.board_image), rendered once and then read from disk."""
     from arena.render.boards import SIZES, board_image
 
@@ -58,7 +61,7 @@ def board_bytes(instance_path: str, publication: dict[str, Any], contest: Contes
                   lambda: board_image(frozen_sheet(publication), contest, fmt=fmt, size=size))
 
 
-def heatmap_bytes(instance_path: str, publication: dict[str, Any], contest: Contest) -> bytes:
+def heatmap_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest) -> bytes:
     """The publication's heat map of units by indicator points (charts.heatmap), kept like boards."""
     from arena.render.charts import heatmap
 
@@ -71,9 +74,18 @@ def workbook_key(publication: dict[str, Any]) -> str:
     return f"{publication_key(publication)}-v{RENDER_VERSION}.xlsx"
 
 
-def workbook_bytes(instance_path: str, publication: dict[str, Any], contest: Contest) -> bytes:
+def workbook_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest) -> bytes:
     """The publication's Excel workbook (exports.sheet_workbook), kept like boards."""
     from arena.exports import sheet_workbook
 
     return cached(instance_path, "xlsx", workbook_key(publication),
                   lambda: sheet_workbook(frozen_sheet(publication), contest))
+
+
+def unit_chart_bytes(instance_path: str | None, stamp: str, history: dict[str, Any], contest: Contest) -> bytes:
+    """A unit's chart (charts.unit_chart), kept by its publications' stamp (web.data.unit_stamp);
+    ``contest`` is the rules of its newest publication, for the name and the decimals."""
+    from arena.render.charts import unit_chart
+
+    return cached(instance_path, "charts", f"unit-{stamp}-v{RENDER_VERSION}.png",
+                  lambda: unit_chart(history["months"], history["name"], contest.name, contest.precision))

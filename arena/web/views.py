@@ -13,7 +13,6 @@ from arena.errors import ArenaError, BadRequest, NotFound
 from arena.exports import XLSX
 from arena.render import cache, fonts
 from arena.render.canvas import FORMATS
-from arena.render.charts import unit_chart
 from arena.web import data, pages
 from arena.web.links import LiveLinks
 
@@ -142,11 +141,8 @@ def unit_chart_png(cid: str, code: str):
     history = data.unit_history(db, cid, code)
     if not history["months"]:
         raise NotFound(f"unit {code!r} has no published month in contest {cid!r}")
-    rules = data.history_rules(db, cid, history)
-    body = cache.cached(_instance(), "charts", f"unit-{stamp}-v{cache.RENDER_VERSION}.png",
-                        lambda: unit_chart(history["months"], history["name"], rules.name, rules.precision))
+    body = cache.unit_chart_bytes(_instance(), stamp, history, data.history_rules(db, cid, history))
     return _immutable(body, "image/png", f"{stamp}-chart-v{cache.RENDER_VERSION}.png")
-
 
 
 @bp.get("/fonts/cjk-font")
