@@ -220,6 +220,10 @@ def read_yaml(text: str | bytes, *, libyaml: bool = True) -> Source:
         line = before.count(b"\n") + 1
         raise YamlError(f"the file contains {bad}; remove it", line) from None
     except yaml.MarkedYAMLError as exc:
+        if fast and "nesting depth" in str(exc.problem):
+            # libyaml >= 0.2.6 refuses deep nesting itself, scanning ahead of the builder, so it
+            # cannot say where; the pure parser reads lazily and stops at MAX_DEPTH with the path
+            return read_yaml(decoded, libyaml=False)
         mark = exc.problem_mark or exc.context_mark
         what = "; ".join(p for p in (exc.context, exc.problem) if p)
         path = builder.at if builder is not None else ()
