@@ -8,7 +8,6 @@ Screenshots of every console page land in tests/artifacts/console/ for review.
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import threading
 import urllib.request
@@ -16,19 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from browser_kit import MISSING, have_chromium, new_driver
 from helpers import SMALL_RULES, month_rows
 
-CHROMIUM, CHROMEDRIVER = Path("/usr/bin/chromium"), Path("/usr/bin/chromedriver")
 SHOTS = Path(__file__).parent / "artifacts" / "console"
-FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync")
 
 webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (pip install selenium)")
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not (CHROMIUM.exists() and CHROMEDRIVER.exists()),
-                       reason="Debian's chromium and chromium-driver are not installed "
-                              "(apt-get install -y chromium chromium-driver)"),
+    pytest.mark.skipif(not have_chromium(), reason=MISSING),
 ]
 
 # April: inv target 120 * 4/12 = 40. Rules in force (gdp weight 60, rank):
@@ -64,41 +59,9 @@ def served(tmp_path):
         thread.join(5)
 
 
-def cjk_fontconfig(tmp_path: Path) -> dict[str, str]:
-    """Environment for chromium with mpl-font's Noto Sans CJK as a system font (as on an office
-    PC), so screenshots show Chinese on a bare CI machine too."""
-    from arena.render.fonts import package_fonts  # finds mpl-font's files without importing it
-
-    fonts = tmp_path / "fonts"
-    fonts.mkdir()
-    noto = Path(package_fonts()[0]).parent
-    for name in ("NotoSansCJKsc-Regular.otf", "NotoSansCJKsc-Bold.otf"):
-        (fonts / name).symlink_to(noto / name)
-    conf = tmp_path / "fonts.conf"
-    conf.write_text(f"""<?xml version="1.0"?>
-<!DOCTYPE fontconfig SYSTEM "fonts.dtd">
-<fontconfig>
-  <include ignore_missing="yes">/etc/fonts/fonts.conf</include>
-  <dir>{fonts}</dir>
-  <cachedir>{tmp_path / "fontconfig-cache"}</cachedir>
-</fontconfig>
-""", encoding="utf-8")
-    return {**os.environ, "FONTCONFIG_FILE": str(conf)}
-
-
 @pytest.fixture
 def browser(tmp_path):
-    from selenium.webdriver.chrome.options import Options
-    from selenium.webdriver.chrome.service import Service
-
-    options = Options()
-    options.binary_location = str(CHROMIUM)
-    for flag in (*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}", "--window-size=1366,900"):
-        options.add_argument(flag)
-    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    service = Service(str(CHROMEDRIVER), env=cjk_fontconfig(tmp_path))
-    driver = webdriver.Chrome(service=service, options=options)
-    driver.implicitly_wait(5)
+    driver = new_driver(tmp_path)
     try:
         yield driver
     finally:
