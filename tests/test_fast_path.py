@@ -1,7 +1,8 @@
-"""The fast engine (whole columns, numpy) against the straightforward one (tests/reference_sheet.py,
-the engine as it was: one cell at a time, Decimal rounding): identical sheets, byte for byte,
-and identical errors, on random contests (hypothesis, derandomized). Also the two pieces the
-fast path rests on: the vectorized half-up rounding and the column-wide formula evaluator."""
+"""The fast path (whole columns, numpy: engine/columns.py, vformula.py) against the definition
+(engine/methods.py, unit by unit: the engine with the fast path off, tests/scalar_path.py):
+identical sheets, byte for byte, and identical errors, on random contests (hypothesis,
+derandomized). Also the two pieces the fast path rests on: the vectorized half-up rounding and
+the column-wide formula evaluator."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-import reference_sheet
+import scalar_path
 from arena import bench_data
 from arena.engine import month as month_module
 from arena.engine.formula import FormulaError, compile_formula
@@ -156,7 +157,7 @@ def outcome(fn, *args):
 
 def assert_same_sheets(c, results):
     for period in PERIODS:
-        fast, slow = outcome(score, c, period, results), outcome(reference_sheet.score, c, period, results)
+        fast, slow = outcome(score, c, period, results), outcome(scalar_path.score, c, period, results)
         assert fast == slow, period
 
 
@@ -187,11 +188,13 @@ def test_the_bench_contest_takes_the_fast_path_everywhere(monkeypatch):
     data: dict = {}
     for u, k, p, v in bench_data.result_rows(60, 20, 3):
         data.setdefault(p, {}).setdefault(u, {})[k] = v
+    periods = ("2026-01", "2026-03", "2026-Q1")
+    definition = {p: outcome(scalar_path.score, c, p, data) for p in periods}  # unit by unit, on purpose
     fallen: list = []
     real = month_module.unit_by_unit
     monkeypatch.setattr(month_module, "unit_by_unit", lambda *a: fallen.append(a[1].id) or real(*a))
-    for period in ("2026-01", "2026-03", "2026-Q1"):
-        assert outcome(score, c, period, data) == outcome(reference_sheet.score, c, period, data)
+    for period in periods:
+        assert outcome(score, c, period, data) == definition[period]
     assert fallen == []
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-import reference_sheet
+import scalar_path
 from arena.engine.rules import RulesError, load_rules
 from arena.engine.sheet import score
 from builders import column, unit_row
@@ -236,7 +236,7 @@ SHEET_CASES = [
 def test_sheet_as_written(text, results, period, get, expected):
     contest = load_rules(text)
     assert get(score(contest, period, results)) == expected
-    assert get(reference_sheet.score(contest, period, results)) == expected  # the unit-by-unit engine too
+    assert get(scalar_path.score(contest, period, results)) == expected  # the unit-by-unit definition too
 
 
 BAD_ONE = "indicators:\n  - {{id: a, name: 甲, weight: 10, {}}}\n"

@@ -5,6 +5,11 @@ whole) and returns the raw points of every unit in ``column.values``. ``indicato
 looks the method up by name and clamps to [0, weight * cap]; missing and exempt units are
 the caller's business (they never reach a method). ``ratio`` and ``light`` live here too:
 they read the same per-indicator figures as the methods.
+
+Two scoring paths: this one, unit by unit (with ``month.unit_by_unit``), is the definition;
+columns.py with vformula.py is the fast path, the same figures for a whole column at once with
+numpy. tests/test_fast_path.py holds the two equal (every sheet of random contests, byte for
+byte, errors included), scoring each case with the fast path on and off (tests/scalar_path.py).
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ Each column (one indicator over one group) is scored at once by columns.py; a co
 unusual (a value that is not a plain finite float, a formula that would fail...) is scored unit
 by unit by methods.py instead, which raises the error the engine has always raised. Cells (the
 sheet's per-indicator figures) are built only for the month a sheet shows.
+
+Two scoring paths meet here: ``unit_by_unit`` (methods.py) is the definition; ``_vector``
+(columns.py, vformula.py) is the fast path, tried first. tests/test_fast_path.py holds them
+equal: it scores random contests with ``_vector`` and with it switched off (tests/scalar_path.py).
 """
 
 from __future__ import annotations

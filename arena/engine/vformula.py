@@ -9,6 +9,10 @@ Where a unit would meet an error in any branch (division by zero, a figure beyon
 log of zero...), where integers could outgrow 2**53 (Python keeps them exact), or anything
 else is unusual, ``evaluate_column`` answers None and the caller scores the column unit by
 unit, which raises the very error the unit-by-unit engine raises.
+
+This is the fast path; formula.py (one unit at a time, through methods.py) is the definition.
+tests/test_fast_path.py holds them equal: a formula over a column against the formula unit by
+unit, and whole sheets scored with the fast path on and off.
 """
 
 from __future__ import annotations
