@@ -1,4 +1,5 @@
-"""The SQLite connection, its PRAGMAs, the transaction wrapper and the versioned migrations.
+"""The SQLite connection, its PRAGMAs, the transaction wrapper and ``migrate``, which applies
+the schema's numbered migrations (migrations.py owns the schema).
 
 The connection is opened with ``isolation_level=None`` so the sqlite3 driver never opens or
 commits a transaction behind our back: every write runs inside ``transaction(db)``, which
@@ -11,121 +12,14 @@ from __future__ import annotations
 import os
 import secrets
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
 import sqlite_utils
 
 from arena.errors import Busy, ConfigError
-
-Migration = Callable[[sqlite_utils.Database], None] | Sequence[str]
-
-# Version 1. Results carry no foreign key to units: units are replaced when rules are saved,
-# and a unit dropped from the rules must not take its stored (maybe published) figures along.
-# results is WITHOUT ROWID, keyed by period first: scoring reads one contest's months.
-# Every import that changes something is a numbered batch; a value records the batch that
-# stored it (and, once replaced, the batch that replaced it), so the results as they stood
-# after any batch can be read back and a publication recomputed.
-# audit.contest has no foreign key either: the trail must accept any row it is given.
-V1: tuple[str, ...] = (
-    """CREATE TABLE contests (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        season_start TEXT NOT NULL,
-        season_end TEXT NOT NULL,
-        created_at TEXT NOT NULL
-    )""",
-    """CREATE TABLE rules_versions (
-        contest TEXT NOT NULL REFERENCES contests(id),
-        version INTEGER NOT NULL CHECK (version >= 1),
-        sha256 TEXT NOT NULL,
-        yaml TEXT NOT NULL,
-        author TEXT NOT NULL,
-        created_at TEXT NOT NULL,
-        note TEXT,
-        PRIMARY KEY (contest, version)
-    )""",
-    """CREATE TABLE units (
-        contest TEXT NOT NULL REFERENCES contests(id),
-        code TEXT NOT NULL,
-        name TEXT NOT NULL,
-        grp TEXT NOT NULL,
-        PRIMARY KEY (contest, code)
-    )""",
-    """CREATE TABLE result_batches (
-        contest TEXT NOT NULL REFERENCES contests(id),
-        batch INTEGER NOT NULL CHECK (batch >= 1),
-        stored_by TEXT NOT NULL,
-        stored_at TEXT NOT NULL,
-        PRIMARY KEY (contest, batch)
-    )""",
-    """CREATE TABLE results (
-        contest TEXT NOT NULL REFERENCES contests(id),
-        unit TEXT NOT NULL,
-        key TEXT NOT NULL,
-        period TEXT NOT NULL,
-        value REAL NOT NULL CHECK (typeof(value) = 'real'),
-        stored_by TEXT NOT NULL,
-        stored_at TEXT NOT NULL,
-        batch INTEGER NOT NULL,
-        PRIMARY KEY (contest, period, unit, key),
-        FOREIGN KEY (contest, batch) REFERENCES result_batches (contest, batch)
-    ) WITHOUT ROWID""",
-    """CREATE TABLE results_history (
-        id INTEGER PRIMARY KEY,
-        contest TEXT NOT NULL REFERENCES contests(id),
-        unit TEXT NOT NULL,
-        key TEXT NOT NULL,
-        period TEXT NOT NULL,
-        value REAL NOT NULL,
-        stored_by TEXT NOT NULL,
-        stored_at TEXT NOT NULL,
-        batch INTEGER NOT NULL,
-        replaced_by TEXT NOT NULL,
-        replaced_at TEXT NOT NULL,
-        replaced_batch INTEGER NOT NULL,
-        FOREIGN KEY (contest, batch) REFERENCES result_batches (contest, batch),
-        FOREIGN KEY (contest, replaced_batch) REFERENCES result_batches (contest, batch)
-    )""",
-    "CREATE INDEX results_history_by_cell ON results_history (contest, period, unit, key, id)",
-    """CREATE TABLE audit (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        at TEXT NOT NULL,
-        actor TEXT NOT NULL,
-        action TEXT NOT NULL,
-        contest TEXT,
-        target TEXT,
-        before_sha256 TEXT,
-        after_sha256 TEXT,
-        detail TEXT CHECK (detail IS NULL OR json_valid(detail))
-    )""",
-    "CREATE INDEX audit_by_contest ON audit (contest, id)",
-    "CREATE INDEX audit_by_action ON audit (action, id)",
-    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
-       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
-    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
-       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
-)
-
-
-
-def _v1(db: sqlite_utils.Database) -> None:
-    from arena.store import publications  # it owns its table's schema; imported late: it imports us
-
-    for statement in (*V1, *publications.SCHEMA):
-        db.conn.execute(statement)
-
-
-def _v2_tokens(db: sqlite_utils.Database) -> None:
-    from arena.store import tokens  # API tokens and the failed-attempt counter
-
-    for statement in tokens.SCHEMA:
-        db.conn.execute(statement)
-
-
-# Append only: a released migration is never edited; a change is a new entry.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2_tokens)
+from arena.store.migrations import MIGRATIONS
 
 
 def connect(path: str, busy_timeout_ms: int = 10000) -> sqlite_utils.Database:

@@ -13,34 +13,6 @@ from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.store.db import fetch_dicts, require_transaction, storable_int
 
-SCHEMA: tuple[str, ...] = (
-    """CREATE TABLE publications (
-        contest TEXT NOT NULL REFERENCES contests(id),
-        period TEXT NOT NULL,
-        kind TEXT NOT NULL CHECK (kind IN ('month', 'quarter', 'half', 'year')),
-        revision INTEGER NOT NULL CHECK (revision >= 1),
-        published_at TEXT NOT NULL,
-        author TEXT NOT NULL,
-        note TEXT,
-        rules_version INTEGER NOT NULL,
-        rules_sha256 TEXT NOT NULL,
-        data_batch INTEGER NOT NULL,
-        data_sha256 TEXT NOT NULL,
-        sheet_sha256 TEXT NOT NULL,
-        sheet TEXT NOT NULL,
-        PRIMARY KEY (contest, period, revision),
-        FOREIGN KEY (contest, rules_version) REFERENCES rules_versions (contest, version)
-    )""",
-    """CREATE TRIGGER publications_next_revision BEFORE INSERT ON publications
-       WHEN NEW.revision != 1 + coalesce((SELECT max(revision) FROM publications
-                                           WHERE contest = NEW.contest AND period = NEW.period), 0)
-       BEGIN SELECT RAISE(ABORT, 'a publication must be the next revision of its period'); END""",
-    """CREATE TRIGGER publications_no_update BEFORE UPDATE ON publications
-       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
-    """CREATE TRIGGER publications_no_delete BEFORE DELETE ON publications
-       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
-)
-
 _COLUMNS = ("contest, period, kind, revision, published_at, author, note, rules_version, rules_sha256,"
             " data_batch, data_sha256, sheet_sha256")
 

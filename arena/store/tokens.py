@@ -17,30 +17,6 @@ from arena.store.db import fetch_dicts, require_transaction, storable_int
 
 ROLES = ("admin", "organizer", "unit")
 
-SCHEMA: tuple[str, ...] = (
-    """CREATE TABLE tokens (
-        id INTEGER PRIMARY KEY AUTOINCREMENT,
-        name TEXT NOT NULL,
-        role TEXT NOT NULL CHECK (role IN ('admin', 'organizer', 'unit')),
-        contest TEXT,
-        unit TEXT,
-        sha256 TEXT NOT NULL UNIQUE,
-        created_at TEXT NOT NULL,
-        created_by TEXT NOT NULL,
-        expires_at TEXT,
-        revoked_at TEXT,
-        CHECK (role != 'unit' OR (unit IS NOT NULL AND contest IS NOT NULL)),
-        CHECK (role = 'unit' OR unit IS NULL)
-    )""",
-    # one row per client address and minute; old minutes are swept on the next failure
-    """CREATE TABLE auth_failures (
-        client TEXT NOT NULL,
-        minute INTEGER NOT NULL,
-        count INTEGER NOT NULL,
-        PRIMARY KEY (client, minute)
-    ) WITHOUT ROWID""",
-)
-
 _COLUMNS = "id, name, role, contest, unit, created_at, created_by, expires_at, revoked_at"
 
 

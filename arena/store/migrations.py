@@ -1,0 +1,162 @@
+"""The schema, all of it: every table, index and trigger, as numbered migrations.
+
+``db.migrate`` applies each migration newer than ``PRAGMA user_version``; the modules of the
+store read and write these tables and import only db's helpers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import sqlite_utils
+
+Migration = Callable[[sqlite_utils.Database], None] | Sequence[str]
+
+# Version 1. Results carry no foreign key to units: units are replaced when rules are saved,
+# and a unit dropped from the rules must not take its stored (maybe published) figures along.
+# results is WITHOUT ROWID, keyed by period first: scoring reads one contest's months.
+# Every import that changes something is a numbered batch; a value records the batch that
+# stored it (and, once replaced, the batch that replaced it), so the results as they stood
+# after any batch can be read back and a publication recomputed.
+# audit.contest has no foreign key either: the trail must accept any row it is given.
+V1: tuple[str, ...] = (
+    """CREATE TABLE contests (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        season_start TEXT NOT NULL,
+        season_end TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE rules_versions (
+        contest TEXT NOT NULL REFERENCES contests(id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        sha256 TEXT NOT NULL,
+        yaml TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (contest, version)
+    )""",
+    """CREATE TABLE units (
+        contest TEXT NOT NULL REFERENCES contests(id),
+        code TEXT NOT NULL,
+        name TEXT NOT NULL,
+        grp TEXT NOT NULL,
+        PRIMARY KEY (contest, code)
+    )""",
+    """CREATE TABLE result_batches (
+        contest TEXT NOT NULL REFERENCES contests(id),
+        batch INTEGER NOT NULL CHECK (batch >= 1),
+        stored_by TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (contest, batch)
+    )""",
+    """CREATE TABLE results (
+        contest TEXT NOT NULL REFERENCES contests(id),
+        unit TEXT NOT NULL,
+        key TEXT NOT NULL,
+        period TEXT NOT NULL,
+        value REAL NOT NULL CHECK (typeof(value) = 'real'),
+        stored_by TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        PRIMARY KEY (contest, period, unit, key),
+        FOREIGN KEY (contest, batch) REFERENCES result_batches (contest, batch)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE results_history (
+        id INTEGER PRIMARY KEY,
+        contest TEXT NOT NULL REFERENCES contests(id),
+        unit TEXT NOT NULL,
+        key TEXT NOT NULL,
+        period TEXT NOT NULL,
+        value REAL NOT NULL,
+        stored_by TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        batch INTEGER NOT NULL,
+        replaced_by TEXT NOT NULL,
+        replaced_at TEXT NOT NULL,
+        replaced_batch INTEGER NOT NULL,
+        FOREIGN KEY (contest, batch) REFERENCES result_batches (contest, batch),
+        FOREIGN KEY (contest, replaced_batch) REFERENCES result_batches (contest, batch)
+    )""",
+    "CREATE INDEX results_history_by_cell ON results_history (contest, period, unit, key, id)",
+    """CREATE TABLE audit (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        contest TEXT,
+        target TEXT,
+        before_sha256 TEXT,
+        after_sha256 TEXT,
+        detail TEXT CHECK (detail IS NULL OR json_valid(detail))
+    )""",
+    "CREATE INDEX audit_by_contest ON audit (contest, id)",
+    "CREATE INDEX audit_by_action ON audit (action, id)",
+    """CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+    """CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+)
+
+# Publications: frozen sheets, one row per (contest, period, revision). Triggers refuse UPDATE
+# and DELETE, and refuse a revision that is not exactly the next one (store/publications.py).
+PUBLICATIONS: tuple[str, ...] = (
+    """CREATE TABLE publications (
+        contest TEXT NOT NULL REFERENCES contests(id),
+        period TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('month', 'quarter', 'half', 'year')),
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        published_at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        note TEXT,
+        rules_version INTEGER NOT NULL,
+        rules_sha256 TEXT NOT NULL,
+        data_batch INTEGER NOT NULL,
+        data_sha256 TEXT NOT NULL,
+        sheet_sha256 TEXT NOT NULL,
+        sheet TEXT NOT NULL,
+        PRIMARY KEY (contest, period, revision),
+        FOREIGN KEY (contest, rules_version) REFERENCES rules_versions (contest, version)
+    )""",
+    """CREATE TRIGGER publications_next_revision BEFORE INSERT ON publications
+       WHEN NEW.revision != 1 + coalesce((SELECT max(revision) FROM publications
+                                           WHERE contest = NEW.contest AND period = NEW.period), 0)
+       BEGIN SELECT RAISE(ABORT, 'a publication must be the next revision of its period'); END""",
+    """CREATE TRIGGER publications_no_update BEFORE UPDATE ON publications
+       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
+    """CREATE TRIGGER publications_no_delete BEFORE DELETE ON publications
+       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
+)
+
+# API tokens (stored only as sha256 hex) and the shared counter of failed sign-in attempts
+# (store/tokens.py).
+TOKENS: tuple[str, ...] = (
+    """CREATE TABLE tokens (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'organizer', 'unit')),
+        contest TEXT,
+        unit TEXT,
+        sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        CHECK (role != 'unit' OR (unit IS NOT NULL AND contest IS NOT NULL)),
+        CHECK (role = 'unit' OR unit IS NULL)
+    )""",
+    # one row per client address and minute; old minutes are swept on the next failure
+    """CREATE TABLE auth_failures (
+        client TEXT NOT NULL,
+        minute INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (client, minute)
+    ) WITHOUT ROWID""",
+)
+
+# Append only: a released migration is never edited; a change is a new entry.
+MIGRATIONS: tuple[Migration, ...] = (
+    (*V1, *PUBLICATIONS),  # 1
+    TOKENS,  # 2: API tokens and the failed-attempt counter
+)
