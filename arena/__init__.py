@@ -11,7 +11,7 @@ __all__ = ["__version__", "create_app"]
 
 def __getattr__(name: str):
     if name == "create_app":
-        from arena.app import create_app
+        from arena.http.app import create_app
 
         return create_app
     raise AttributeError(f"module 'arena' has no attribute {name!r}")

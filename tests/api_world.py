@@ -50,8 +50,9 @@ class World:
 
 def build_world(folder: Path, monkeypatch: pytest.MonkeyPatch | None = None) -> World:
     """The small contest (self_report on): Jan-Mar and Q1 published, April stored (the sentinel in it)."""
-    from arena import publishing, services, tokens
-    from arena.app import create_app
+    from arena import services
+    from arena.http.app import create_app
+    from arena.services import publishing, tokens
 
     if monkeypatch is not None:
         monkeypatch.setenv("ARENA_INSTANCE", str(folder))  # rendered files land in the test's folder

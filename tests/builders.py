@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping, Sequence
 
-from arena.engine.model import (
+from arena.engine.rules.model import (
     LINEAR, NO_PROGRESS, Adjustment, Awards, Band, Board, Contest, FlagRule, Indicator, Lights,
     Unit, frozen_map,
 )

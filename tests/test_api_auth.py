@@ -148,8 +148,8 @@ def test_token_create_refuses_what_cannot_work(world, monkeypatch, capsys, args,
 
 
 def test_an_expired_token_is_refused(world, monkeypatch):
-    from arena import tokens
-    from arena.api import auth
+    from arena.http.api import auth
+    from arena.services import tokens
 
     db = world.db()
     token, _ = tokens.issue(db, role="organizer", name="short", expires_days=1, actor="test")
@@ -161,7 +161,7 @@ def test_an_expired_token_is_refused(world, monkeypatch):
 
 
 def test_a_contest_scoped_token_acts_only_on_its_contest(world):
-    from arena import tokens
+    from arena.services import tokens
     from helpers import SMALL_RULES
 
     db = world.db()
@@ -176,7 +176,8 @@ def test_a_contest_scoped_token_acts_only_on_its_contest(world):
 
 
 def test_a_contest_scoped_admin_lists_only_its_contests_tokens(world):
-    from arena import services, tokens
+    from arena import services
+    from arena.services import tokens
     from helpers import SMALL_RULES
 
     db = world.db()
@@ -208,8 +209,8 @@ def test_admins_make_and_revoke_tokens_over_the_api_with_audit_rows(world):
 # -- failed attempts ------------------------------------------------------------------------------
 
 def test_failed_attempts_are_limited_per_address_and_shared_by_workers(tmp_path, monkeypatch):
-    from arena.api import auth
-    from arena.app import create_app
+    from arena.http.api import auth
+    from arena.http.app import create_app
 
     world = build_world(tmp_path, monkeypatch)
     world.app.config["AUTH_FAILURES_PER_MINUTE"] = 3
@@ -233,8 +234,8 @@ def test_failed_attempts_are_limited_per_address_and_shared_by_workers(tmp_path,
 
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_behind_a_trusted_proxy_each_client_has_its_own_count(tmp_path, monkeypatch, proxies):
-    from arena.api import auth
-    from arena.app import create_app
+    from arena.http.api import auth
+    from arena.http.app import create_app
 
     world = build_world(tmp_path, monkeypatch)
     app = create_app({"DATABASE": world.path, "TESTING": True, "AUTH_FAILURES_PER_MINUTE": 2,
@@ -252,7 +253,7 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_count(tmp_path, monkeypa
 def test_a_burst_of_bad_tokens_past_the_check_still_gets_429_beyond_the_limit(tmp_path, monkeypatch):
     """Requests that all passed the first check at once (as concurrent workers do) are counted
     atomically, and those beyond the limit are answered 429, not 401."""
-    from arena.api import auth
+    from arena.http.api import auth
     from arena.store import tokens as stored
 
     world = build_world(tmp_path, monkeypatch)

@@ -65,8 +65,8 @@ def check_sheet(sheet: dict, kind: str, precision: int, *, draft: bool) -> None:
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
-    from arena.app import create_app
     from arena.cli import main
+    from arena.http.app import create_app
 
     folder = tmp_path_factory.mktemp("demo")
     with pytest.MonkeyPatch.context() as mp:

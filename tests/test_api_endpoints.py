@@ -230,10 +230,11 @@ def test_boards_and_workbooks_of_published_periods_carry_the_publications_etag(w
 def test_a_weight_edit_previews_its_rank_changes_on_the_demo_contest_and_saves_nothing(tmp_path):
     from pathlib import Path
 
-    from arena import demo, services, tokens
-    from arena.app import create_app
+    from arena import services
     from arena.engine.results import check_rows
+    from arena.http.app import create_app
     from arena.ingest import RawRow
+    from arena.services import demo, tokens
     from arena.store.db import connect
 
     path = str(tmp_path / "demo.db")

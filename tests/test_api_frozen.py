@@ -5,7 +5,7 @@ from __future__ import annotations
 import gzip
 import json
 
-from arena.api import frozen
+from arena.http.api import frozen
 from arena.store import publications
 
 URL = "/api/contests/small/scores/2026-02"
@@ -49,7 +49,8 @@ def test_big_sheets_are_gzipped_for_clients_that_take_it(world, monkeypatch):  #
 def test_a_correction_committed_between_the_two_reads_never_fills_the_older_revisions_bytes(world, monkeypatch):
     """head() reads revision 1's hash; a correction lands before the sheet is read: the bytes kept
     under revision 1's hash must still be revision 1's."""
-    from arena import publishing, services
+    from arena import services
+    from arena.services import publishing
     from helpers import month_rows
 
     monkeypatch.setattr(frozen, "_kept", type(frozen._kept)())

@@ -58,7 +58,7 @@ def stop(process: subprocess.Popen) -> None:
 
 
 def test_gunicorn_options_never_preload_and_use_threads_only_when_asked():
-    from arena.serve import options
+    from arena.http.serve import options
 
     assert options("127.0.0.1:8000", 4)["preload_app"] is False
     assert options("127.0.0.1:8000", 4)["worker_class"] == "sync"

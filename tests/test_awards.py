@@ -8,7 +8,7 @@ import pytest
 from arena.engine.awards import (
     board_sides, bottom_ranks, combine, red_flag_units, standing, warned_units, yellow_flag_units,
 )
-from arena.engine.model import Board
+from arena.engine.rules.model import Board
 from arena.engine.sheet import score
 from builders import adjustment, column, contest, flag_rule, indicator, unit_row
 

@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from arena import bench, bench_data
+from arena.bench import run as bench, data as bench_data
 
 META = {"units", "indicators", "months", "repeats", "cpu_count", "score_month", "serve_workers",
         "serve_clients", "total_s", "errors"}

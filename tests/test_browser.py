@@ -50,7 +50,7 @@ class PublishAfterScreen:
             self.done = True
             data = b"".join(body)
             getattr(body, "close", lambda: None)()
-            from arena import publishing
+            from arena.services import publishing
             from arena.store.db import connect
 
             db = connect(self.db_path)
@@ -65,8 +65,9 @@ def site(tmp_path_factory):
     """The demo contest (May, June, Q2 published) served on 127.0.0.1:<free port>."""
     from werkzeug.serving import make_server
 
-    from arena import demo, publishing, services
-    from arena.app import create_app
+    from arena import services
+    from arena.services import demo, publishing
+    from arena.http.app import create_app
     from arena.engine.results import check_rows
     from arena.ingest import RawRow
     from arena.store.db import connect, migrate

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 import pytest
 
 from arena.engine.calendar import due_at, due_periods
-from arena.engine.model import Contest, Publish, Schedule, Unit
+from arena.engine.rules.model import Contest, Publish, Schedule, Unit
 
 CONTEST = Contest(
     id="c", name="c", season_start="2026-01", season_end="2026-12", groups={"g": "G"},

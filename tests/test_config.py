@@ -60,7 +60,7 @@ def test_workers_starting_at_once_share_one_nonempty_secret_key(tmp_path):
     import subprocess
     import sys
 
-    code = "import sys; from pathlib import Path; from arena.app import _secret_key; print(_secret_key(Path(sys.argv[1])))"
+    code = "import sys; from pathlib import Path; from arena.http.app import _secret_key; print(_secret_key(Path(sys.argv[1])))"
     for round_ in range(5):
         folder = tmp_path / f"instance{round_}"
         runs = [subprocess.Popen([sys.executable, "-c", code, str(folder)], stdout=subprocess.PIPE, text=True)
@@ -71,7 +71,7 @@ def test_workers_starting_at_once_share_one_nonempty_secret_key(tmp_path):
 
 
 def test_an_empty_secret_key_file_is_replaced(tmp_path):
-    from arena.app import _secret_key
+    from arena.http.app import _secret_key
 
     (tmp_path / "secret_key").write_text("")
     key = _secret_key(tmp_path)

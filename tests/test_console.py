@@ -73,8 +73,8 @@ def test_wrong_token_is_refused_and_rate_limited(app):
 
 
 def test_revoked_token_ends_the_session_at_once(app, organizer):
-    from arena import tokens
-    from arena.app import get_db
+    from arena.http.app import get_db
+    from arena.services import tokens
 
     assert organizer.get("/console/").status_code == 200
     with app.app_context():
@@ -86,7 +86,7 @@ def test_revoked_token_ends_the_session_at_once(app, organizer):
 
 
 def test_expired_token_ends_the_session(app, monkeypatch):
-    from arena.app import get_db
+    from arena.http.app import get_db
     from arena.store import tokens
     from arena.store.db import transaction
 
@@ -99,7 +99,7 @@ def test_expired_token_ends_the_session(app, monkeypatch):
     client = app.test_client()
     assert sign_in(client, "secret-expiring").status_code == 302
     assert client.get("/console/").status_code == 200
-    monkeypatch.setattr("arena.api.auth.epoch", lambda: soon.timestamp() + 1)  # the console reads it too
+    monkeypatch.setattr("arena.http.api.auth.epoch", lambda: soon.timestamp() + 1)  # the console reads it too
     assert client.get("/console/").status_code == 302
 
 
@@ -126,7 +126,7 @@ def test_a_version_number_beyond_sqlite_is_not_found(organizer):
 
 def test_a_token_scoped_to_one_contest_sees_only_it(app):
     from arena import services
-    from arena.app import get_db
+    from arena.http.app import get_db
 
     with app.app_context():
         services.save_rules(get_db(), SMALL_RULES.replace("id: small", "id: other"), actor="setup")
@@ -219,7 +219,7 @@ def test_every_font_stack_names_the_cjk_font_before_any_generic_family():
     generic = {"system-ui", "ui-monospace", "ui-sans-serif", "sans-serif", "serif", "monospace"}
     root = Path(arena.__file__).parent
     stacks = []
-    for css in (root / "console/static/console.css", root / "web/static/arena.css"):
+    for css in (root / "http/console/static/console.css", root / "http/web/static/arena.css"):
         text = css.read_text(encoding="utf-8")
         stacks += [s for s in re.findall(r"(?:font-family|--mono)\s*:\s*([^;{}]+);", text) if "var(" not in s]
     assert len(stacks) >= 3
@@ -236,6 +236,6 @@ def test_every_font_stack_names_the_cjk_font_before_any_generic_family():
     (None, "—"),
 ])
 def test_console_times_read_as_dates(iso, shown):
-    from arena.console import console_time
+    from arena.http.console import console_time
 
     assert console_time(iso) == shown

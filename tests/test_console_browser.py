@@ -39,8 +39,9 @@ def served(tmp_path):
     """The app on 127.0.0.1:<free port> in a thread, with the small contest and an organizer token."""
     from werkzeug.serving import make_server
 
-    from arena import create_app, services, tokens
-    from arena.app import get_db
+    from arena import create_app, services
+    from arena.http.app import get_db
+    from arena.services import tokens
 
     app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "browser-test"})
     with app.app_context():

@@ -1,10 +1,10 @@
-"""arena.textdiff: the line diff the console shows between two rule versions."""
+"""arena.http.console.textdiff: the line diff the console shows between two rule versions."""
 
 from __future__ import annotations
 
 import pytest
 
-from arena.textdiff import diff_texts
+from arena.http.console.textdiff import diff_texts
 
 OLD = "a\nb\nc\nd\ne\nf\ng\nh\n"
 

@@ -11,7 +11,8 @@ import time
 
 import pytest
 
-from arena import publishing, services
+from arena import services
+from arena.services import publishing
 from arena.store import audit, publications, results
 from arena.store.db import connect, migrate
 
@@ -93,7 +94,8 @@ def test_killed_publisher_leaves_whole_revisions(tmp_path):
     # a loop of corrections: change a value, publish the next revision; killed at some point
     script = (
         "import json, sys\n"
-        "from arena import services, publishing\n"
+        "from arena import services\n"
+        "from arena.services import publishing\n"
         "from arena.store.db import connect\n"
         f"db = connect({str(path)!r})\n"
         "for n in range(10**6):\n"

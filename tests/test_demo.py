@@ -8,10 +8,10 @@ from collections import defaultdict, namedtuple
 
 import pytest
 
-from arena.demo import DEMO_RULES, generate_results, write_csv
 from arena.engine.results import check_rows
 from arena.engine.rules import load_rules
 from arena.engine.sheet import score
+from arena.services.demo import DEMO_RULES, generate_results, write_csv
 
 CONTEST = load_rules(DEMO_RULES.read_text(encoding="utf-8"))
 ROWS = generate_results(CONTEST)

@@ -22,7 +22,8 @@ DUE = datetime(2026, 4, 10, 1, 0, tzinfo=timezone.utc)  # 2026-04-10 09:00 in As
 
 @pytest.fixture
 def published(small):
-    from arena import publishing, services
+    from arena import services
+    from arena.services import publishing
     from arena.store import publications
 
     for period in ("2026-03", "2026-Q1"):
@@ -32,7 +33,7 @@ def published(small):
 
 
 def workbook(sheet, contest):
-    from arena.exports import sheet_workbook
+    from arena.render.workbook import sheet_workbook
 
     return load_workbook(io.BytesIO(sheet_workbook(sheet, contest)))
 
@@ -104,7 +105,7 @@ def test_quarter_sheets_show_mean_points_and_flags(published):
     ("区县组", {"区县组"}, "区县组(2)"),                # unique
 ])
 def test_worksheet_titles(name, taken, title):
-    from arena.exports import _title
+    from arena.render.workbook import _title
 
     assert _title(name, set(taken)) == title
 
@@ -126,7 +127,7 @@ def test_the_same_publication_gives_the_same_workbook_bytes_at_any_time(publishe
     import time
     import zipfile
 
-    from arena.exports import sheet_workbook
+    from arena.render.workbook import sheet_workbook
 
     contest, sheets = published
     first = sheet_workbook(sheets["2026-03"], contest)

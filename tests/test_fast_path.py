@@ -16,12 +16,12 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 import scalar_path
-from arena import bench_data
+from arena.bench import data as bench_data
 from arena.engine import month as month_module
 from arena.engine.formula import FormulaError, compile_formula
-from arena.engine.model import Lights
 from arena.engine.numbers import round_half_up, round_half_up_array, round_half_up_list
 from arena.engine.rules import load_rules
+from arena.engine.rules.model import Lights
 from arena.engine.sheet import score, scored_months, sheet_months
 from arena.engine.vformula import evaluate_column
 from builders import adjustment, contest, flag_rule, indicator

@@ -8,7 +8,7 @@ import pytest
 from arena.engine.methods import (
     METHODS, Column, ScoringError, competition_ranks, indicator_points, light, ratio,
 )
-from arena.engine.model import Lights
+from arena.engine.rules.model import Lights
 from builders import indicator
 
 PROGRESS = [0.05, 0.12, 0.2, 0.28, 0.36, 0.5, 0.58, 0.66, 0.75, 0.83, 0.91, 1.0]

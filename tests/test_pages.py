@@ -20,8 +20,8 @@ DUE = datetime(2026, 4, 15, 1, 0, tzinfo=timezone.utc)
 
 @pytest.fixture
 def app(small, tmp_path, monkeypatch):
-    from arena import publishing
-    from arena.app import create_app
+    from arena.http.app import create_app
+    from arena.services import publishing
 
     monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path / "instance"))
     for period in ("2026-02", "2026-03", "2026-Q1"):
@@ -129,7 +129,7 @@ def test_charts_and_heatmap(client):
 
 
 def test_sheet_json_is_the_frozen_text(app, client):
-    from arena.app import get_db
+    from arena.http.app import get_db
     from arena.store import publications
 
     with app.app_context():
@@ -158,7 +158,7 @@ def test_unit_page_shows_its_published_history(client):
 
 def test_unit_page_keeps_the_published_rules_when_new_ones_are_saved(app, client):
     from arena import services
-    from arena.app import get_db
+    from arena.http.app import get_db
     from helpers import SMALL_RULES
 
     before = html(client.get("/contests/small/units/C"))
@@ -176,8 +176,8 @@ def test_flags_page_counts_the_year(client):
 
 
 def test_screen_page_and_its_version_change_on_a_new_publication(app, client):
-    from arena import publishing
-    from arena.app import get_db
+    from arena.http.app import get_db
+    from arena.services import publishing
 
     page = html(client.get("/contests/small/screen"))
     for name in ("甲县", "乙县", "丙县"):
@@ -191,8 +191,9 @@ def test_screen_page_and_its_version_change_on_a_new_publication(app, client):
 
 
 def test_a_correction_shows_its_note(app, client):
-    from arena import publishing, services
-    from arena.app import get_db
+    from arena import services
+    from arena.http.app import get_db
+    from arena.services import publishing
 
     with app.app_context():
         db = get_db()
@@ -233,8 +234,9 @@ def test_screen_dots_stand_in_their_indicators_columns_for_an_exempt_unit(db, tm
     import json
     import re
 
-    from arena import publishing, services
-    from arena.app import create_app
+    from arena import services
+    from arena.http.app import create_app
+    from arena.services import publishing
     from helpers import SMALL_RULES, month_rows
 
     rules = SMALL_RULES.replace(

@@ -23,8 +23,9 @@ def world(tmp_path_factory):
     """The small contest with February, March and Q1 published, exported once: (db, root, site)."""
     import json
 
-    from arena import publishing, services
-    from arena.static_export import export_static
+    from arena import services
+    from arena.export.static_site import export_static
+    from arena.services import publishing
     from arena.store.db import connect, migrate
 
     from helpers import SMALL_RULES, month_rows
@@ -109,7 +110,7 @@ def test_sheets_are_the_frozen_json_text(published, site):
 
 
 def test_exporting_again_rewrites_only_the_pages(world):
-    from arena.static_export import export_static
+    from arena.export.static_site import export_static
 
     db, root, site = world
     before = {p: p.stat().st_mtime_ns for p in files(site) if p.name not in STABLE and p.suffix != ".html"}
@@ -155,8 +156,8 @@ def test_an_export_cut_off_mid_file_leaves_no_half_file_under_a_hashed_name(worl
     """The disk fills half-way through the first file; the next export then writes every file whole."""
     import os
 
-    from arena import atomic
-    from arena.static_export import export_static
+    from arena.export.static_site import export_static
+    from arena.support import atomic
 
     db, root, _ = world
     real_fdopen = os.fdopen
@@ -190,7 +191,9 @@ def test_a_publication_made_during_the_export_waits_for_the_next_one(tmp_path, m
     still ends well, with the site as it was when it began."""
     import json
 
-    from arena import publishing, services, static_export
+    from arena import services
+    from arena.export import static_site as static_export
+    from arena.services import publishing
     from arena.store.db import connect, migrate
     from helpers import SMALL_RULES, month_rows
 
@@ -219,7 +222,7 @@ def test_a_publication_made_during_the_export_waits_for_the_next_one(tmp_path, m
 
 
 def test_an_export_without_an_instance_renders_everything_and_keeps_nothing(world, tmp_path):
-    from arena.static_export import export_static
+    from arena.export.static_site import export_static
 
     db, root, site = world
     done = export_static(db, tmp_path / "bare")

@@ -9,8 +9,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from arena import publishing, services
+from arena import services
 from arena.errors import NotFound, ValidationFailed
+from arena.services import publishing
 from arena.store import audit, publications
 from helpers import SMALL_RULES, month_rows
 
@@ -141,9 +142,9 @@ def test_eight_threads_publishing_one_month_make_one_revision(tmp_path):
 
 
 def test_verify_confirms_every_publication_of_the_demo_year(db):
-    from arena import demo
     from arena.engine.results import check_rows
     from arena.ingest import RawRow
+    from arena.services import demo
 
     saved = services.save_rules(db, demo.DEMO_RULES.read_text(encoding="utf-8"), actor="t")
     contest, _ = services.contest_rules(db, saved["contest"])

@@ -24,10 +24,11 @@ def png_size(data: bytes) -> tuple[int, int]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory):
     """The demo contest with May, June and the second quarter published; (db, contest, {period: row})."""
-    from arena import demo as demo_data
-    from arena import publishing, services
+    from arena import services
     from arena.engine.results import check_rows
     from arena.ingest import RawRow
+    from arena.services import demo as demo_data
+    from arena.services import publishing
     from arena.store import publications
     from arena.store.db import connect, migrate
 

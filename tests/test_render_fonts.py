@@ -67,7 +67,7 @@ def test_the_package_fonts_are_found_without_importing_mpl_font():
 
 
 def test_the_app_refuses_to_start_with_a_bad_font_setting(tmp_path, monkeypatch):
-    from arena.app import create_app
+    from arena.http.app import create_app
 
     monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path))
     with pytest.raises(ConfigError, match="CJK_FONT"):
@@ -97,12 +97,13 @@ def test_a_missing_glyph_does_warn_so_the_check_below_can_fail():
 
 def test_every_unit_name_of_the_demo_is_drawn_without_a_missing_glyph(tmp_path):
     """Every demo name, group, indicator and mark on every picture, with warnings as errors."""
-    from arena import demo, publishing, services
+    from arena import services
     from arena.engine.results import check_rows
     from arena.ingest import RawRow
     from arena.render.boards import board_image
     from arena.render.canvas import Pen
     from arena.render.charts import heatmap, unit_chart
+    from arena.services import demo, publishing
     from arena.store import publications
     from arena.store.db import connect, migrate
 

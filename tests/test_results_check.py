@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from arena.engine.model import Adjustment, Contest, Indicator, Unit
 from arena.engine.results import ResultRow, check_rows
+from arena.engine.rules.model import Adjustment, Contest, Indicator, Unit
 from arena.errors import ValidationFailed
 
 CONTEST = Contest(

@@ -5,7 +5,7 @@ import math
 
 import pytest
 
-from arena.engine import model
+from arena.engine.rules import model
 from arena.engine.rules import RulesError, load_rules, rules_sha256
 from arena.errors import ValidationFailed
 

@@ -6,7 +6,7 @@ import time
 import pytest
 
 from arena.engine.rules import MAX_BYTES, RulesError, load_rules
-from arena.engine.yaml_source import MAX_DEPTH, YamlError, read_yaml
+from arena.engine.rules.yaml_source import MAX_DEPTH, YamlError, read_yaml
 
 PARSERS = [pytest.param(True, id="libyaml"), pytest.param(False, id="pure")]
 

@@ -10,8 +10,9 @@ from datetime import datetime, timezone
 
 import pytest
 
-from arena import publishing, scheduler, services
+from arena import services
 from arena.cli import main
+from arena.services import publishing, scheduler
 from arena.store import publications
 from arena.store.db import connect
 from helpers import SMALL_RULES, month_rows

@@ -43,7 +43,7 @@ def test_data_hash_ignores_row_order():
 
 
 def test_token_changes_leave_audit_rows_with_hashes(db):
-    from arena import tokens
+    from arena.services import tokens
 
     _, row = tokens.issue(db, role="organizer", name="考核办", actor="admin")
     assert tokens.revoke(db, row["id"], actor="admin")

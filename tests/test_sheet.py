@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from arena.engine.model import Lights
+from arena.engine.rules.model import Lights
 from arena.engine.sheet import ScoringError, score, scored_months
 from arena.errors import BadRequest, NotFound
 from builders import adjustment, column, contest, indicator, unit_row

@@ -46,7 +46,7 @@ def read_file(path: str) -> bytes:
 
 def print_records(records: Sequence[Mapping[str, Any]], columns: Sequence[tuple[str, str, bool]]) -> None:
     """Print one table row per record; columns are (header, key, numeric). None shows blank, not texttable's "-"."""
-    from arena.texttable import table
+    from arena.cli.texttable import table
 
     rows = [["" if r[key] is None else r[key] for _, key, _ in columns] for r in records]
     print(table([header for header, _, _ in columns], rows, [numeric for _, _, numeric in columns]))

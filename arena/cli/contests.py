@@ -55,7 +55,7 @@ def cmd_results_import(args) -> int:
 @command("score")
 def cmd_score(args) -> int:
     from arena import services
-    from arena.texttable import sheet_text
+    from arena.cli.texttable import sheet_text
 
     db, _ = open_db()
     sheet = services.draft(db, args.contest, args.period)

@@ -13,9 +13,9 @@ from arena.errors import ArenaError
 @command("board")
 def cmd_board(args) -> int:
     from arena import config
+    from arena.http.web import data
     from arena.render import fonts
     from arena.render.cache import board_bytes
-    from arena.web import data
 
     fmt = Path(args.output).suffix.lower().lstrip(".")
     if fmt not in ("png", "svg"):
@@ -36,8 +36,8 @@ def cmd_board(args) -> int:
 @command("export-static")
 def cmd_export_static(args) -> int:
     from arena import config
+    from arena.export.static_site import export_static
     from arena.render import fonts
-    from arena.static_export import export_static
 
     db, settings = open_db()
     fonts.configure(settings["CJK_FONT"])
@@ -52,7 +52,7 @@ def cmd_export_static(args) -> int:
 
 @command("bench")
 def cmd_bench(args) -> int:
-    from arena import bench
+    from arena.bench import run as bench
 
     if min(args.units, args.indicators, args.months, args.repeats) < 1 or args.months > 12:
         raise ArenaError("bench: --units, --indicators, --repeats at least 1; --months from 1 to 12")

@@ -15,7 +15,7 @@ PUBLICATION_COLUMNS = [("期间", "period", False), ("类型", "kind", False), (
 
 @command("publish")
 def cmd_publish(args) -> int:
-    from arena import publishing
+    from arena.services import publishing
 
     db, _ = open_db()
     row, created = publishing.publish(db, args.contest, args.period, actor=actor(), note=args.note)
@@ -26,7 +26,7 @@ def cmd_publish(args) -> int:
 
 @command("verify")
 def cmd_verify(args) -> int:
-    from arena import publishing
+    from arena.services import publishing
     from arena.store import publications
 
     db, _ = open_db()
@@ -62,7 +62,7 @@ def cmd_scheduler(args) -> int:
     import logging
     from datetime import datetime, timezone
 
-    from arena import scheduler
+    from arena.services import scheduler
     from arena.store.db import connect
 
     _, settings = open_db()

@@ -16,7 +16,7 @@ TOKEN_COLUMNS = [("id", "id", True), ("name", "name", False), ("role", "role", F
 
 @command("serve")
 def cmd_serve(args) -> int:
-    from arena.serve import serve
+    from arena.http.serve import serve
 
     print(f"serving on http://{args.bind}/ with {args.workers or 'default'} workers (Ctrl-C stops it)", flush=True)
     serve(args.bind, args.workers, args.threads)
@@ -25,9 +25,10 @@ def cmd_serve(args) -> int:
 
 @command("demo")
 def cmd_demo(args) -> int:
-    from arena import demo, services
+    from arena import services
     from arena.engine.results import check_rows
     from arena.ingest import RawRow
+    from arena.services import demo
 
     db, settings = open_db()
     text = Path(demo.DEMO_RULES).read_text(encoding="utf-8")
@@ -48,7 +49,7 @@ def cmd_demo(args) -> int:
     print(f"  {me} token create --role organizer --name 演示   # then sign in at /console")
     if args.no_serve:
         return 0
-    from arena.serve import serve
+    from arena.http.serve import serve
 
     base = f"http://{args.bind}"
     print(f"serving on {base}/  (Ctrl-C stops it)")
@@ -70,8 +71,8 @@ def _program() -> str:
 
 def _publish_demo_year(db, contest) -> list[dict]:
     """Publish every due period of the season, each at its own due moment, so published_at reads true."""
-    from arena import publishing
     from arena.engine.calendar import due_at, season_periods
+    from arena.services import publishing
 
     done: list[dict] = []
     for moment in sorted({due_at(contest, p) for p in season_periods(contest)}):
@@ -81,7 +82,7 @@ def _publish_demo_year(db, contest) -> list[dict]:
 
 @command("token create")
 def cmd_token_create(args) -> int:
-    from arena import tokens
+    from arena.services import tokens
 
     db, _ = open_db()
     token, _row = tokens.issue(db, role=args.role, name=args.name, unit=args.unit, contest=args.contest,
@@ -92,7 +93,7 @@ def cmd_token_create(args) -> int:
 
 @command("token list")
 def cmd_token_list(args) -> int:
-    from arena import tokens
+    from arena.services import tokens
 
     db, _ = open_db()
     print_records(tokens.list_tokens(db), TOKEN_COLUMNS)
@@ -101,7 +102,7 @@ def cmd_token_list(args) -> int:
 
 @command("token revoke")
 def cmd_token_revoke(args) -> int:
-    from arena import tokens
+    from arena.services import tokens
 
     db, _ = open_db()
     done = tokens.revoke(db, args.id, actor=actor())

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import AbstractSet, Mapping, Sequence
 
 from arena.engine.methods import competition_ranks
-from arena.engine.model import Board, FlagRule
 from arena.engine.numbers import round_half_up_list
+from arena.engine.rules.model import Board, FlagRule
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from arena.engine.model import Contest, Schedule
 from arena.engine.periods import Period, parse_period
+from arena.engine.rules.model import Contest, Schedule
 
 KIND_ORDER = {"month": 0, "quarter": 1, "half": 2, "year": 3}
 

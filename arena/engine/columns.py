@@ -20,9 +20,9 @@ from typing import Callable
 import numpy as np
 
 from arena.engine.formula import TARGET_NAMES
-from arena.engine.model import Indicator, Lights
 from arena.engine.numbers import round_half_up_array
 from arena.engine.periods import month_number
+from arena.engine.rules.model import Indicator, Lights
 from arena.engine.vformula import evaluate_column, pymax, pymin
 
 

@@ -13,8 +13,8 @@ from typing import Any, Callable
 
 import numpy as np
 
-from arena.engine.model import Contest, Indicator, Lights
 from arena.engine.numbers import round_half_up_list
+from arena.engine.rules.model import Contest, Indicator, Lights
 
 
 @dataclass

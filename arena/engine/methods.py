@@ -20,9 +20,9 @@ from functools import cached_property
 from typing import Any, Callable, Mapping
 
 from arena.engine.formula import FormulaError
-from arena.engine.model import Indicator, Lights
 from arena.engine.numbers import round_half_up
 from arena.engine.periods import month_number
+from arena.engine.rules.model import Indicator, Lights
 from arena.errors import ValidationFailed
 
 

@@ -24,9 +24,9 @@ import numpy as np
 from arena.engine import columns
 from arena.engine.layout import Plan, layout_of
 from arena.engine.methods import Column, indicator_points, light, scoring_error
-from arena.engine.model import Contest, Indicator
 from arena.engine.numbers import round_half_up, round_half_up_list
 from arena.engine.periods import month_number
+from arena.engine.rules.model import Contest, Indicator
 
 Rows = Mapping[str, Mapping[str, float]]  # unit code -> key -> value
 _EMPTY: Mapping[str, float] = {}

@@ -10,8 +10,8 @@ import datetime as dt
 import math
 from typing import Any
 
-from arena.engine.model import Contest
 from arena.engine.periods import PeriodError, parse_period
+from arena.engine.rules.model import Contest
 
 MAX_ABS = 1e12  # larger figures are typing accidents, not statistics
 MIN_ABS = 1e-12  # so are smaller ones other than 0; and t / x stays finite (at most 1e24)

@@ -15,8 +15,8 @@ import gc
 from contextlib import contextmanager
 from typing import Any, Iterable, Iterator, NamedTuple
 
-from arena.engine.model import Contest
 from arena.engine.result_problems import MAX_ABS, MIN_ABS, Context, check_value, show_number
+from arena.engine.rules.model import Contest
 from arena.errors import ValidationFailed
 
 MAX_DETAILS = 1000  # beyond this the answer would be too big to read or send

@@ -15,11 +15,11 @@ from typing import Any, Iterable, Mapping
 from arena.engine import awards
 from arena.engine.awards import Standing
 from arena.engine.methods import ScoringError
-from arena.engine.model import Contest
 from arena.engine.month import UnitMonth, layout_of, score_month
 from arena.engine.numbers import round_half_up_list
 from arena.engine.periods import Period, PeriodError, parse_period
 from arena.engine.results import paused_gc
+from arena.engine.rules.model import Contest
 from arena.errors import BadRequest, NotFound
 
 __all__ = ["Results", "ScoringError", "UnitMonth", "score", "score_month", "scored_months", "sheet_months"]

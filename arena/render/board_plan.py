@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from arena.engine.model import Contest
+from arena.engine.rules.model import Contest
 
 RED = "#b71c1c"
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from arena.engine.model import Contest
+from arena.engine.rules.model import Contest
 from arena.errors import BadRequest
 from arena.render import words
 from arena.render.board_plan import RED, GroupPlan, legend_text, light_ids, plan

@@ -1,7 +1,7 @@
 """Rendered files kept on disk, once per publication: ``instance/cache/<kind>/<key>``.
 
 A publication never changes, so its sheet's sha256 names everything drawn from it. Files are
-written whole (arena.atomic), so concurrent workers never read half a file (two that race both
+written whole (arena.support.atomic), so concurrent workers never read half a file (two that race both
 render; the last move wins, with identical bytes).
 """
 
@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-from arena.atomic import write_atomic
-from arena.engine.model import Contest
+from arena.engine.rules.model import Contest
 from arena.errors import BadRequest
-from arena.publishing import frozen_sheet
 from arena.render.canvas import check_format
+from arena.services.publishing import frozen_sheet
+from arena.support.atomic import write_atomic
 
 # Bumped when a drawing changes, so files cached by an older layout are not served again.
 RENDER_VERSION = 6
@@ -75,8 +75,8 @@ def workbook_key(publication: dict[str, Any]) -> str:
 
 
 def workbook_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest) -> bytes:
-    """The publication's Excel workbook (exports.sheet_workbook), kept like boards."""
-    from arena.exports import sheet_workbook
+    """The publication's Excel workbook (workbook.sheet_workbook), kept like boards."""
+    from arena.render.workbook import sheet_workbook
 
     return cached(instance_path, "xlsx", workbook_key(publication),
                   lambda: sheet_workbook(frozen_sheet(publication), contest))

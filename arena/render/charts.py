@@ -12,7 +12,7 @@ from typing import Any, Sequence
 from matplotlib.colors import LinearSegmentedColormap, to_hex
 from matplotlib.ticker import MaxNLocator
 
-from arena.engine.model import Contest
+from arena.engine.rules.model import Contest
 from arena.render import fonts, words
 from arena.render.canvas import Pen, figure, save
 

@@ -1,0 +1,105 @@
+"""The rules loader: a YAML rule file (RULES.md) -> a validated ``Contest``, or every problem.
+
+Three passes, all collected before anything is raised: safe YAML with lines (yaml_source),
+structure and types (schemas), then the checks that span objects (checks). Each problem
+is a ``{"path": "indicators[2].bands[1].points", "line": 31, "message": ...}``, sorted by line
+(problems).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from typing import Any
+
+from marshmallow import ValidationError
+
+from arena.engine.formula import Formula
+from arena.engine.rules import model, schemas
+from arena.engine.rules.checks import Checks
+from arena.engine.rules.problems import Problem, details, explain, format_path, quoted_keys, use_written_codes
+from arena.engine.rules.yaml_source import YamlError, read_yaml
+from arena.errors import ValidationFailed
+
+MAX_BYTES = 8 * 1024 * 1024
+
+
+class RulesError(ValidationFailed):
+    """A rule file that cannot be used; ``details`` holds every problem with its path and line."""
+
+    @classmethod
+    def of(cls, details: list[dict[str, Any]]) -> "RulesError":
+        n = len(details)
+        return cls(f"the rule file has {n} problem{'' if n == 1 else 's'}", details)
+
+
+def rules_sha256(text: str | bytes) -> str:
+    """Hex sha256 of the file's UTF-8 bytes, as given."""
+    data = text.encode("utf-8", "surrogatepass") if isinstance(text, str) else bytes(text)
+    return hashlib.sha256(data).hexdigest()
+
+
+def load_rules(text: str | bytes) -> model.Contest:
+    """Read, check and build the contest; raise RulesError listing every problem at once."""
+    size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
+    if size > MAX_BYTES:
+        raise RulesError.of([{"path": "", "line": 1, "message": f"the rule file is larger than {MAX_BYTES} bytes"}])
+    try:
+        src = read_yaml(text)
+    except YamlError as exc:
+        raise RulesError.of([{"path": format_path(exc.path), "line": exc.line, "message": exc.message}]) from None
+    if not isinstance(src.data, dict):
+        raise RulesError.of([{"path": "", "line": 1, "message": "the rule file must be a mapping of keys: "
+                              "version, contest, groups, units, indicators, ..."}])
+    first = [(path, src.line(path), msg) for path, msg in quoted_keys(src)] + src.problems
+    found: list[Problem] = []
+    loaded = None
+    try:
+        loaded = schemas.Rules().load(src.data)
+    except ValidationError as exc:
+        found += [(path, explain(src, path, msg)) for path, msg in schemas.flatten(exc.messages)]
+    use_written_codes(src)
+    checks = Checks(src.data)
+    flagged = {path for path, _ in found}  # one problem per path: the schema's, if it has one
+    found += [(path, msg) for path, msg in checks.problems if path not in flagged]
+    listed = details(src, first, found)
+    if listed:
+        raise RulesError.of(listed)
+    return build(loaded, checks.formulas)
+
+
+def _lights(d: dict[str, Any]) -> model.Lights:
+    return dataclasses.replace(model.Lights.defaults(d.get("by", "ratio")), **d)
+
+
+def _indicator(x: dict[str, Any], groups: dict[str, str], formula: Formula | None) -> model.Indicator:
+    kw = {k: v for k, v in x.items() if k not in ("weight", "targets", "progress", "bands", "lights")}
+    weight = x["weight"] if isinstance(x["weight"], dict) else {g: x["weight"] for g in groups}
+    progress = x.get("progress", "none")
+    progress = {"none": model.NO_PROGRESS, "linear": model.LINEAR}.get(progress, progress)
+    bands = tuple(model.Band(b.get("at_least", b.get("at_most")), b["points"]) for b in x.get("bands", ()))
+    return model.Indicator(**kw, weight=model.frozen_map(weight), targets=model.frozen_map(x.get("targets")),
+                           progress=progress, bands=bands, formula=formula,
+                           lights=_lights(x["lights"]) if "lights" in x else None)
+
+
+def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
+    """The model from checked data, defaults applied: a single weight covers every group."""
+    c, groups = r["contest"], r["groups"]
+    awards, publish = r.get("awards", {}), r.get("publish", {})
+    flags = {k: model.FlagRule(model.frozen_map(v["count"]), v.get("min_score", 0.0))
+             for k, v in awards.items() if k in ("red_flags", "yellow_flags")}
+    extra = {k: r[k] for k in ("aggregate",) if k in r}
+    extra.update({k: c[k] for k in ("timezone", "precision", "self_report") if k in c})
+    return model.Contest(
+        id=c["id"], name=c["name"], season_start=c["season"]["start"], season_end=c["season"]["end"],
+        groups=model.frozen_map(groups), units=tuple(model.Unit(**u) for u in r["units"]),
+        indicators=tuple(_indicator(x, groups, formulas.get(i)) for i, x in enumerate(r["indicators"])),
+        adjustments=tuple(model.Adjustment(**a) for a in r.get("adjustments", ())),
+        exempt=model.frozen_map({code: frozenset(ids) for code, ids in r.get("exempt", {}).items()}),
+        tie_break=tuple(r.get("tie_break", ())), lights=_lights(r.get("lights", {})),
+        awards=model.Awards(**flags, last_place_months=awards.get("warnings", {}).get("last_place_months")),
+        board=model.Board(**r.get("board", {})),
+        publish=model.Publish(**{k: dataclasses.replace(getattr(model.Publish(), k), **v) for k, v in publish.items()}),
+        **extra,
+    )

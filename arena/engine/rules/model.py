@@ -1,0 +1,160 @@
+"""The validated model of a rule file (RULES.md), as frozen dataclasses.
+
+The rules loader (load.py) is the only producer; the engine reads it. Defaults are already
+applied here, so scoring code never has to know what a key's default was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from arena.engine.periods import month_number, month_range
+
+LINEAR = tuple(k / 12 for k in range(1, 13))
+NO_PROGRESS = (1.0,) * 12
+
+
+def frozen_map(d: Mapping | None = None) -> Mapping:
+    return MappingProxyType(dict(d or {}))
+
+
+@dataclass(frozen=True)
+class Unit:
+    code: str
+    name: str
+    group: str
+
+
+@dataclass(frozen=True)
+class Lights:
+    by: str = "ratio"  # ratio | lag
+    green: float = 1.0
+    yellow: float = 0.9
+
+    @staticmethod
+    def defaults(by: str) -> "Lights":
+        return Lights("ratio", 1.0, 0.9) if by == "ratio" else Lights("lag", 0.0, 10.0)
+
+
+@dataclass(frozen=True)
+class Band:
+    threshold: float  # at_least for better: higher, at_most for better: lower
+    points: float
+
+
+@dataclass(frozen=True)
+class Indicator:
+    id: str
+    name: str
+    weight: Mapping[str, float]  # group id -> full points; a group not here does not score it
+    method: str  # completion | rank | efficacy | bands | formula
+    unit: str = ""
+    better: str = "higher"  # higher | lower
+    target: float | None = None  # annual target T for every unit
+    targets: Mapping[str, float] = field(default_factory=frozen_map)  # per unit code
+    progress: tuple[float, ...] = NO_PROGRESS  # p(k) for k = 1..12, cumulative
+    cap: float = 1.0
+    step: float | None = None  # rank only
+    floor: float = 0.0  # rank only
+    base: float = 0.6  # efficacy only
+    of: str = "value"  # bands only: value | ratio
+    bands: tuple[Band, ...] = ()
+    otherwise: float = 0.0
+    expr: str | None = None
+    formula: Any = field(default=None, compare=False, repr=False)  # compiled by formula.py
+    lights: Lights | None = None  # the indicator's own, replacing the contest's entirely
+
+    def annual_target(self, unit_code: str) -> float | None:
+        """T for this unit: its ``targets`` entry, else ``target``, else None."""
+        return self.targets.get(unit_code, self.target)
+
+    def period_target(self, unit_code: str, month: str) -> float | None:
+        """t = T * p(m)."""
+        annual = self.annual_target(unit_code)
+        return None if annual is None else annual * self.progress[month_number(month) - 1]
+
+    @property
+    def has_target(self) -> bool:
+        return self.target is not None or bool(self.targets)
+
+
+@dataclass(frozen=True)
+class Adjustment:
+    id: str
+    name: str
+    points: float = 0.0
+    max: float | None = None  # cap when points > 0
+    min: float | None = None  # floor when points < 0
+    veto: bool = False
+
+
+@dataclass(frozen=True)
+class FlagRule:
+    count: Mapping[str, int]  # group id -> places; a group not here gets none
+    min_score: float = 0.0
+
+
+@dataclass(frozen=True)
+class Awards:
+    red_flags: FlagRule | None = None
+    yellow_flags: FlagRule | None = None
+    last_place_months: int | None = None  # warnings (约谈); None: no warnings
+
+
+@dataclass(frozen=True)
+class Board:
+    dragon: int = 3
+    tiger: int = 3
+
+
+@dataclass(frozen=True)
+class Schedule:
+    day: int
+    at: str  # "HH:MM", in the contest's time zone
+
+
+@dataclass(frozen=True)
+class Publish:
+    monthly: Schedule = Schedule(10, "09:00")
+    quarterly: Schedule = Schedule(15, "09:00")
+
+
+@dataclass(frozen=True)
+class Contest:
+    id: str
+    name: str
+    season_start: str  # YYYY-MM
+    season_end: str  # YYYY-MM
+    groups: Mapping[str, str]  # id -> name, in the order written
+    units: tuple[Unit, ...]
+    indicators: tuple[Indicator, ...]
+    adjustments: tuple[Adjustment, ...] = ()
+    timezone: str = "Asia/Shanghai"
+    precision: int = 2
+    self_report: bool = False
+    exempt: Mapping[str, frozenset[str]] = field(default_factory=frozen_map)  # unit -> ids
+    tie_break: tuple[str, ...] = ()
+    aggregate: str = "mean"  # mean | sum | last
+    lights: Lights = Lights()
+    awards: Awards = Awards()
+    board: Board = Board()
+    publish: Publish = Publish()
+
+    @property
+    def months(self) -> tuple[str, ...]:
+        """Every month of the season, in order."""
+        return month_range(self.season_start, self.season_end)
+
+    @property
+    def unit_by_code(self) -> Mapping[str, Unit]:
+        return {u.code: u for u in self.units}
+
+    @property
+    def keys(self) -> frozenset[str]:
+        """Every id a result row may carry: indicators and adjustments."""
+        return frozenset(i.id for i in self.indicators) | frozenset(a.id for a in self.adjustments)
+
+    def lights_for(self, indicator: Indicator) -> Lights:
+        return indicator.lights or self.lights

@@ -1,0 +1,174 @@
+"""marshmallow schemas for the structure of a rule file (RULES.md): keys, types, ranges.
+
+Strict on purpose: unknown keys are refused, and the field types (schema_fields.py) refuse a
+boolean or quoted text for a number, NaN and infinity. Checks that span objects (groups that
+exist, unique ids, targets per unit, bands against weights) are in checks.py.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from marshmallow import RAISE, Schema, ValidationError, validate, validates_schema
+
+from arena.engine.rules.schema_fields import (Bool, CodeMap, Int, Month, Num, Progress, Text, Weight, above,
+                                        clock_problem, label_problem, list_of, matches, name_problem, nested,
+                                        one_of, or_more, zone_problem)
+
+# \Z, not $: "$" also matches before a final newline, and "small\n" would pass
+SLUG = r"[a-z0-9-]{1,64}\Z"
+IDENT = r"[a-z][a-z0-9_]{0,63}\Z"
+CODE = r"[A-Za-z0-9_-]{1,64}\Z"  # unit codes and group ids: they appear in URLs
+METHODS = ("completion", "rank", "efficacy", "bands", "formula")
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+    error_messages = {"unknown": "unknown key", "type": "must be a mapping of keys"}
+
+
+class Lights(Strict):
+    by = Text(validate=one_of("ratio", "lag"))
+    green, yellow = Num(), Num()
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **kw: Any) -> None:
+        """Keys left out take the defaults of ``by``: ratio 1.0 / 0.9, lag 0 / 10."""
+        by = data.get("by", "ratio")
+        green = data.get("green", 1.0 if by == "ratio" else 0.0)
+        yellow = data.get("yellow", 0.9 if by == "ratio" else 10.0)
+        if by == "ratio" and green < yellow:
+            raise ValidationError(f"must not exceed green ({green:g}): a ratio turns yellow below green", "yellow")
+        if by == "lag" and green > yellow:
+            raise ValidationError(f"must not be below green ({green:g}): a lag turns yellow above green", "yellow")
+
+
+class Season(Strict):
+    start, end = Month(required=True), Month(required=True)
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **kw: Any) -> None:
+        if data["start"] > data["end"]:
+            raise ValidationError(f"must not be before start ({data['start']})", "end")
+
+
+class Contest(Strict):
+    id = Text(required=True, validate=matches(SLUG, "contest id: use a-z, 0-9 and -, at most 64"))
+    name = Text(name_problem, required=True)
+    season = nested(Season, required=True)
+    timezone = Text(zone_problem)
+    precision = Int(validate=validate.Range(0, 6, error="must be from 0 to 6"))
+    self_report = Bool()
+
+
+class Unit(Strict):
+    code = Text(required=True, validate=matches(CODE, "unit code: use A-Z, a-z, 0-9, _ and -, at most 64"))
+    name = Text(name_problem, required=True)
+    group = Text(required=True)
+
+
+class Band(Strict):
+    at_least, at_most = Num(), Num()
+    points = Num(required=True, validate=or_more(0))
+
+
+class Indicator(Strict):
+    id = Text(required=True, validate=matches(IDENT, "id: start with a-z, then a-z, 0-9 or _"))
+    name = Text(name_problem, required=True)
+    unit = Text(label_problem)
+    weight = Weight(required=True)
+    better = Text(validate=one_of("higher", "lower"))
+    method = Text(required=True, validate=one_of(*METHODS))
+    target = Num(validate=above(0))
+    targets = CodeMap(Num(validate=above(0)))
+    progress = Progress()
+    # points may reach weight * cap: below 1 the weight could never be reached, surely a slip
+    cap = Num(validate=validate.Range(min=1, error="must be 1 or more: points may reach weight * cap (1.2 is 120%)"))
+    step = Num(validate=above(0))
+    floor, otherwise = Num(validate=or_more(0)), Num(validate=or_more(0))
+    base = Num(validate=validate.Range(0, 1, error="must be between 0 and 1"))
+    of = Text(validate=one_of("value", "ratio"))
+    bands = list_of(nested(Band), validate=validate.Length(min=1, error="must list at least one band"))
+    expr = Text()
+    lights = nested(Lights)
+
+
+class Adjustment(Strict):
+    id = Text(required=True, validate=matches(IDENT, "id: start with a-z, then a-z, 0-9 or _"))
+    name = Text(name_problem, required=True)
+    points, max, min = Num(), Num(), Num()
+    veto = Bool()
+
+    @validates_schema
+    def _consistent(self, data: dict[str, Any], **kw: Any) -> None:
+        points = data.get("points")
+        if data.get("veto"):
+            errors = {k: ["a veto item carries no points"] for k in ("points", "max", "min") if k in data}
+        elif points is None:
+            errors = {"points": ["is required (or set veto: true)"]}
+        else:
+            errors = {"points": ["must not be 0"]} if points == 0 else {}
+            if "max" in data and not (points > 0 and data["max"] > 0):
+                errors["max"] = ["caps positive points only: points and max must both be > 0"]
+            if "min" in data and not (points < 0 and data["min"] < 0):
+                errors["min"] = ["floors negative points only: points and min must both be < 0"]
+        if errors:
+            raise ValidationError(errors)
+
+
+class YellowFlags(Strict):
+    count = CodeMap(Int(validate=or_more(0)), required=True)
+
+
+class RedFlags(YellowFlags):
+    min_score = Num()
+
+
+class Warnings(Strict):
+    last_place_months = Int(required=True, validate=or_more(1))
+
+
+class Awards(Strict):
+    red_flags, yellow_flags = nested(RedFlags), nested(YellowFlags)
+    warnings = nested(Warnings)
+
+
+class Board(Strict):
+    dragon, tiger = Int(validate=or_more(0)), Int(validate=or_more(0))
+
+
+class Schedule(Strict):
+    day = Int(validate=validate.Range(1, 28, error="must be from 1 to 28"))
+    at = Text(clock_problem)
+
+
+class Publish(Strict):
+    monthly, quarterly = nested(Schedule), nested(Schedule)
+
+
+class Rules(Strict):
+    version = Int(required=True, validate=validate.Equal(1, error="must be 1"))
+    contest = nested(Contest, required=True)
+    groups = CodeMap(Text(name_problem), non_empty=True, keys=CODE, required=True)
+    units = list_of(nested(Unit), required=True, validate=validate.Length(min=1, error="must not be empty"))
+    indicators = list_of(nested(Indicator), required=True, validate=validate.Length(min=1, error="must not be empty"))
+    adjustments = list_of(nested(Adjustment))
+    exempt = CodeMap(list_of(Text()))
+    tie_break = list_of(Text())
+    aggregate = Text(validate=one_of("mean", "sum", "last"))
+    lights = nested(Lights)
+    awards, board, publish = nested(Awards), nested(Board), nested(Publish)
+
+
+def flatten(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
+    """marshmallow's nested error dict as (path, message) pairs; ``_schema`` adds no step."""
+    if isinstance(messages, dict):
+        for key, sub in messages.items():
+            yield from flatten(sub, path if key == "_schema" else path + (key,))
+    elif isinstance(messages, list):
+        for sub in messages:
+            yield from flatten(sub, path)
+    else:
+        yield path, str(messages)

@@ -1,0 +1,73 @@
+"""Result rows: submit (JSON, CSV, .xlsx, or a multipart upload), all or nothing; and read."""
+
+from __future__ import annotations
+
+from flask.views import MethodView
+
+from arena import services
+from arena.engine.periods import periods_containing
+from arena.engine.results import check_rows
+from arena.errors import Forbidden
+from arena.http.api import auth, bodies, schemas
+from arena.http.api.base import Blueprint, access, raw_body
+from arena.http.app import get_db
+from arena.ingest import parse_results
+from arena.store import publications, results
+from arena.store.db import transaction
+
+blp = Blueprint("results", __name__, url_prefix="/api", description="Result rows")
+
+ROWS = {"type": "array", "items": {
+    "type": "object", "required": ["unit", "key", "period", "value"], "additionalProperties": False,
+    "properties": {"unit": {"type": "string"}, "key": {"type": "string"}, "period": {"type": "string"},
+                   "value": {"type": "number"}}}}
+UPLOAD = {"type": "object", "required": ["file"],
+          "properties": {"file": {"type": "string", "format": "binary", "description": ".csv, .xlsx or .json"}}}
+RESULTS_BODY = raw_body(
+    ("application/json", ROWS), ("text/csv", {"type": "string", "description": "header unit,key,period,value"}),
+    (bodies.XLSX_TYPE, {"type": "string", "format": "binary"}), ("multipart/form-data", UPLOAD),
+    description="rows (unit, key, period, value): all are stored or none",
+)
+
+
+def _published_months(db, contest_id: str, rows) -> list:
+    """Rows whose month is published, alone or inside a published quarter, half or year."""
+    published = publications.published_periods(db, contest_id)
+    return [r for r in rows if any(str(p) in published for p in periods_containing(r.period))]
+
+
+@blp.route("/contests/<cid>/results")
+class Results(MethodView):
+    @blp.response(200, schemas.ImportCounts)
+    @access("unit", 400, 413, 415, 422)
+    @RESULTS_BODY
+    def post(self, cid):
+        """Store result rows, all or none; a unit token only its own rows of unpublished months, where the
+        contest has self_report: true"""
+        who, db = auth.current(), get_db()
+        contest, _ = services.contest_rules(db, cid)
+        if who.role == "unit" and not contest.self_report:
+            raise Forbidden(f"比赛 {cid} 不允许单位自行报送成绩（self_report: false）")
+        data, fmt = bodies.results_body()
+        rows = check_rows(contest, parse_results(data, fmt))
+        if who.role != "unit":
+            return services.store_results(db, contest, rows, actor=who.actor)
+        with transaction(db):  # holds the write lock: no publication can slip in between
+            late = _published_months(db, cid, rows)
+            if late:
+                raise Forbidden("这些月份已发布：如需更正，请联系组织方",
+                                [{"row": r.row, "field": "period", "message": f"{r.period} 已发布"}
+                                 for r in late[:100]])
+            return services.store_results(db, contest, rows, actor=who.actor, only_unit=who.unit)
+
+    @blp.response(200, schemas.StoredResult(many=True))
+    @access("unit", 400)
+    @blp.arguments(schemas.ResultsQuery, location="query", as_kwargs=True)
+    def get(self, cid, period=None, unit=None):
+        """Stored rows with who stored each and when (a unit token: its own rows only)"""
+        who = auth.current()
+        if who.role == "unit":
+            if unit is not None and unit != who.unit:
+                raise Forbidden("单位令牌只能查看本单位的成绩")
+            unit = who.unit
+        return results.list_results(get_db(), cid, period, unit)

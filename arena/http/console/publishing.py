@@ -1,0 +1,76 @@
+"""Drafts and publishing: the draft sheet of any period, publish, correct with a note, and the
+list of publications with their revisions. Publishing is arena.services.publishing.publish, the same
+call the CLI, the API and the scheduler make."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import flash, redirect, render_template, request, url_for
+
+from arena import services
+from arena.engine.result_problems import show_text
+from arena.errors import ArenaError, NotFound, ValidationFailed
+from arena.http.app import get_db
+from arena.http.console import bp
+from arena.http.console.auth import current_user
+from arena.http.console.common import chosen_period, open_contest, period_choices, problems, season_period
+from arena.services import publishing
+from arena.store import publications
+
+
+@bp.route("/contests/<contest_id>/draft")
+def draft_page(contest_id: str):
+    row, model, _ = open_contest(contest_id)
+    period = chosen_period(request.args.get("period"), model)
+    return _page(row, model, period)
+
+
+@bp.route("/contests/<contest_id>/publications", methods=["POST"])
+def publish(contest_id: str):
+    row, model, _ = open_contest(contest_id)
+    asked = request.form.get("period", "")
+    period = season_period(asked, model)
+    note = request.form.get("note", "").strip()
+    correcting = request.form.get("action") == "correct"
+    try:
+        if period is None:
+            period = chosen_period(None, model)  # the page to show the refusal on
+            raise ValidationFailed("只能发布本赛季的期间，什么也没有发布",
+                                   [{"field": "period", "message": f"{show_text(asked)} 不是本赛季的期间"}])
+        if correcting and not note:
+            raise ValidationFailed("更正已发布的成绩必须填写更正说明", [{"field": "note", "message": "required"}])
+        done, created = publishing.publish(get_db(), contest_id, period, actor=current_user().actor, note=note or None)
+    except ArenaError as error:
+        return _page(row, model, period, error=error, note=note), error.status
+    if created:
+        flash(f"已发布 {period} 第 {done['revision']} 版。", "ok")
+    else:
+        flash(f"{period} 的成绩没有变化，仍为第 {done['revision']} 版，没有新发布。", "ok")
+    return redirect(url_for("console.draft_page", contest_id=contest_id, period=period))
+
+
+@bp.route("/contests/<contest_id>/publications")
+def publications_page(contest_id: str):
+    row, model, _ = open_contest(contest_id)
+    made = publications.list_all(get_db(), contest_id)
+    by_period: dict[str, list[dict]] = {}
+    for publication in made:
+        by_period.setdefault(publication["period"], []).append(publication)
+    return render_template("console/publications.html", contest=row, model=model, by_period=by_period)
+
+
+def _page(row: dict, model, period: str, **extra: Any):
+    db = get_db()
+    try:
+        sheet = services.draft(db, model.id, period)
+    except NotFound as exc:
+        sheet, extra["empty"] = None, exc.message
+    made = [p for p in publications.list_all(db, model.id) if p["period"] == period]
+    same = None  # would publishing the draft now change the newest revision? decided as publish decides
+    if sheet is not None and made:
+        same = publishing.same_sheet(sheet, publications.get(db, model.id, period, made[-1]["revision"]))
+    error = extra.get("error")
+    return render_template("console/draft.html", contest=row, model=model, period=period, sheet=sheet,
+                           periods=period_choices(model), made=made, same=same,
+                           problems=problems(error) if error else None, **extra)

@@ -1,0 +1,189 @@
+"""The sheet as an Excel workbook (成绩单): one worksheet per group, for offices to forward.
+
+Each worksheet: title rows (contest, period, revision, publication time, cut-off, note), then
+a frozen header row in Chinese and one row per unit in rank order. Numbers are numbers (the
+change too: a number format shows it as ↑2 / ↓1); lights are cell colours on the values.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from datetime import datetime, timezone
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from arena.engine.rules.model import Contest
+from arena.render import words
+
+FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
+BOARD_FILLS = {"dragon": "FDE9E7", "tiger": "E8ECF1"}
+CHANGE_FORMAT = '"↑"0;"↓"0;"—"'
+HEADER_ROW = 6
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _title(name: str, taken: set[str]) -> str:
+    """A worksheet title Excel accepts: no []:*?/\\, at most 31 characters, unique."""
+    base = _BAD_TITLE.sub("_", name).strip("'") or "组"
+    title, n = base[:31], 2
+    while title in taken:
+        suffix = f"({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(title)
+    return title
+
+
+def _columns(sheet: dict[str, Any], contest: Contest) -> list[tuple[str, str, str | None]]:
+    """(header, what, key) for each column after the fixed ones."""
+    cols: list[tuple[str, str, str | None]] = []
+    for ind in contest.indicators:
+        if sheet["kind"] == "month":
+            unit = f"（{ind.unit}）" if ind.unit else ""
+            cols.append((f"{ind.name}{unit}完成值", "value", ind.id))
+            cols.append((f"{ind.name}得分", "points", ind.id))
+        else:
+            cols.append((f"{ind.name}平均得分", "mean", ind.id))
+    if sheet["kind"] == "month":
+        cols += [(f"{a.name}", "adjustment", a.id) for a in contest.adjustments if not a.veto]
+    if sheet["kind"] in ("half", "year"):
+        cols.append(("流动红旗（面）", "red_flags", None))
+    return cols
+
+
+FIXED = ("名次", "单位代码", "单位", "总分", "较上期", "标记", "龙虎榜")
+
+
+def _title_rows(ws, sheet: dict[str, Any], contest: Contest, group: dict[str, Any], width: int) -> None:
+    edition = f"第{sheet['revision']}版" if sheet.get("revision") else "草稿（未发布）"
+    lines = [
+        (contest.name, Font(bold=True, size=16)),
+        (f"{words.period_label(sheet['period'])}成绩单 · {group['name']}", Font(bold=True, size=13)),
+        (f"{edition} · 发布时间 {words.time_label(sheet.get('published_at'))} · "
+         f"数据截至{words.cutoff_label(sheet['period'])} · 时序进度{words.progress_label(sheet['period'])}", Font(size=11)),
+        (f"更正说明：{sheet.get('note') or '无'}", Font(size=11, color="8D3B00" if sheet.get("note") else "6B7280")),
+    ]
+    for row, (text, font) in enumerate(lines, 1):
+        ws.cell(row=row, column=1, value=text).font = font
+        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
+
+
+def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str) -> None:
+    flags = "、".join(w for _, w in words.flag_words(u.get("flags", [])))
+    fixed = (u["rank"], u["unit"], u["name"], u["total"], u.get("change"), flags,
+             words.BOARD_WORDS.get(u.get("board") or "", ""))
+    for c, value in enumerate(fixed, 1):
+        if c == 5 and value is None:
+            value = "—"  # no earlier month to compare with
+        cell = ws.cell(row=r, column=c, value=value)
+        if c == 4:
+            cell.number_format = number_format
+        if c == 5 and value != "—":
+            cell.number_format = CHANGE_FORMAT
+    if u.get("board") in BOARD_FILLS:
+        for c in (1, 2, 3):
+            ws.cell(row=r, column=c).fill = _fill(BOARD_FILLS[u["board"]])
+    for k, (_, what, key) in enumerate(cols, len(FIXED) + 1):
+        cell = ws.cell(row=r, column=k)
+        raw = u["indicators"].get(key) if key else None
+        if what == "value":
+            if raw is None:
+                cell.value = "—"  # not assessed (免考核) or not scored by the group
+            elif raw.get("missing"):
+                cell.value = "未报"
+            else:
+                cell.value = raw.get("value")
+            if isinstance(raw, dict) and raw.get("light") in FILLS:
+                cell.fill = _fill(FILLS[raw["light"]])
+        elif what == "points":
+            cell.value = raw.get("points") if isinstance(raw, dict) else "—"
+            cell.number_format = number_format
+        elif what == "mean":
+            cell.value = raw if raw is not None else "—"
+            cell.number_format = number_format
+        elif what == "adjustment":
+            cell.value = u.get("adjustments", {}).get(key)
+            cell.number_format = number_format
+        elif what == "red_flags":
+            cell.value = u.get("red_flags", 0)
+
+
+def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
+    """The .xlsx bytes of ``sheet``: one worksheet per group, in the order of the rules."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    wb.properties.creator = "Arena"
+    wb.properties.title = f"{contest.name} {words.period_label(sheet['period'])}成绩单"
+    number_format = "0" if contest.precision == 0 else "0." + "0" * contest.precision
+    cols = _columns(sheet, contest)
+    taken: set[str] = set()
+    for group in sheet["groups"]:
+        ws = wb.create_sheet(_title(group["name"], taken))
+        width = len(FIXED) + len(cols)
+        _title_rows(ws, sheet, contest, group, width)
+        for c, header in enumerate(list(FIXED) + [h for h, _, _ in cols], 1):
+            cell = ws.cell(row=HEADER_ROW, column=c, value=header)
+            cell.font = Font(bold=True, color="FFFFFF")
+            cell.fill = _fill("B71C1C")
+            cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+            ws.column_dimensions[get_column_letter(c)].width = 24 if c == 3 else 14 if c > len(FIXED) else 10
+        ws.row_dimensions[HEADER_ROW].height = 48
+        for r, u in enumerate(group["units"], HEADER_ROW + 1):
+            _unit_row(ws, r, u, cols, number_format)
+        ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)  # header row and rank, code, unit
+    legend = wb.create_sheet("说明")
+    notes = ["灯号：单元格底色为该指标的红黄绿灯（绿=达到进度，黄=接近，红=滞后或未报）。",
+             "较上期：↑为名次上升，↓为下降，—为不变或无可比。",
+             "“—”表示该单位不考核此项（免考核或本组不考核）。",
+             f"依据已发布成绩单生成 · 规则 sha256 {sheet.get('rules_sha256') or '—'} · 数据 sha256 {sheet.get('data_sha256') or '—'}"]
+    for r, text in enumerate(notes, 1):
+        legend.cell(row=r, column=1, value=text)
+    legend.column_dimensions["A"].width = 100
+    _no_formulas(wb)
+    when = _moment(sheet.get("published_at"))
+    wb.properties.created = when
+    buf = io.BytesIO()
+    wb.save(buf)
+    return _stable(buf.getvalue(), when)
+
+
+def _moment(published_at: str | None) -> datetime:
+    """The publication time in UTC (naive, as openpyxl writes it); a draft has none: 1980-01-01."""
+    if not published_at:
+        return datetime(1980, 1, 1)
+    return datetime.fromisoformat(published_at).astimezone(timezone.utc).replace(tzinfo=None)
+
+
+def _stable(data: bytes, when: datetime) -> bytes:
+    """The same bytes for the same publication, whoever renders it when: openpyxl stamps the
+    save time into docProps/core.xml and every zip entry, and a strong ETag names one body."""
+    stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + stamp + rb"\g<2>", body)
+            entry = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(entry, body)
+    return out.getvalue()
+
+
+def _no_formulas(wb: Workbook) -> None:
+    """openpyxl stores any text starting with "=" as a formula; a unit or indicator named so
+    must show as text, never run (a HYPERLINK in a public 成绩单)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

@@ -1,0 +1,150 @@
+"""Publishing: freeze a period's sheet, exactly once, and prove it can be recomputed.
+
+``publish`` is the one function the CLI, the API and the scheduler call. It computes the sheet
+inside the write transaction (BEGIN IMMEDIATE), so concurrent publishers of one period queue
+on SQLite's lock and the second finds the first's revision already there.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections import OrderedDict
+from datetime import datetime
+from typing import Any, Callable
+
+from arena import services
+from arena.engine.calendar import due_periods, local_moment
+from arena.engine.periods import parse_period
+from arena.engine.sheet import score
+from arena.errors import ArenaError, ValidationFailed
+from arena.store import audit, publications, results
+from arena.store.db import transaction
+from arena.support import clock
+from arena.support.plain_text import clean_note
+
+# Fields that belong to the act of publishing, not to the sheet's content.
+_ENVELOPE = ("revision", "published_at", "note", "rules_sha256", "data_sha256")
+
+
+_FROZEN: OrderedDict[str, dict[str, Any]] = OrderedDict()  # sheet sha256 -> parsed sheet
+_FROZEN_KEPT = 128
+log = logging.getLogger("arena.publishing")
+
+
+def frozen_sheet(row: dict[str, Any]) -> dict[str, Any]:
+    """The parsed sheet of a stored publication, parsed once per process (publications never
+    change, so the sha256 is a complete key). Read it, never change it: it is shared."""
+    sha = row["sheet_sha256"]
+    sheet = _FROZEN.get(sha)
+    if sheet is None:
+        sheet = _FROZEN[sha] = json.loads(row["sheet"])
+        while len(_FROZEN) > _FROZEN_KEPT:
+            _FROZEN.popitem(last=False)
+    return sheet
+
+
+def _content(sheet: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in sheet.items() if k not in _ENVELOPE}
+
+
+def same_sheet(draft: dict[str, Any], stored: dict[str, Any]) -> bool:
+    """True when publishing ``draft`` now would change nothing of the stored publication: the
+    sheets agree apart from revision, time, note and hashes (a comment added to the rules, say)."""
+    return _content(draft) == _content(frozen_sheet(stored))
+
+
+def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = None,
+            now: datetime | None = None, first_only: bool = False) -> tuple[dict[str, Any], bool]:
+    """Freeze ``period``'s sheet. Returns (publication without its sheet, created).
+
+    The same sheet as the newest revision returns that revision unchanged; a different one
+    becomes the next revision, and a revision after the first needs a note (更正说明).
+    ``first_only`` (the scheduler's way) returns any existing revision as it is.
+    """
+    wanted = services.parse_wanted(period)
+    note = clean_note(note)
+    with transaction(db):
+        contest, rules_row = services.contest_rules(db, contest_id)
+        batch = results.current_batch(db, contest.id)
+        data = services.sheet_inputs(db, contest, wanted)
+        sheet = score(contest, str(wanted), data)
+        newest = publications.latest(db, contest.id, str(wanted))
+        if newest is not None and (first_only or same_sheet(sheet, newest)):
+            del newest["sheet"]
+            return newest, False
+        revision = 1 if newest is None else newest["revision"] + 1
+        if revision > 1 and note is None:
+            raise ValidationFailed(
+                f"{wanted} is published already and its sheet has changed: revision {revision} needs a note (更正说明)",
+                [{"field": "note", "message": "required for a correction"}],
+            )
+        when = clock.iso(local_moment(contest, now) if now else clock.now(contest.timezone))
+        sheet.update(revision=revision, published_at=when, note=note,
+                     rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
+        text = services.sheet_json(sheet)
+        row = {
+            "contest": contest.id, "period": str(wanted), "kind": wanted.kind, "revision": revision,
+            "published_at": when, "author": actor, "note": note, "rules_version": rules_row["version"],
+            "rules_sha256": rules_row["sha256"], "data_batch": batch, "data_sha256": sheet["data_sha256"],
+            "sheet_sha256": hashlib.sha256(text.encode()).hexdigest(), "sheet": text,
+        }
+        publications.insert(db, row)
+        audit.record(db, actor=actor, action="publication.create" if revision == 1 else "publication.correct",
+                     contest=contest.id, target=f"{wanted} r{revision}",
+                     before=newest["sheet_sha256"] if newest else None, after=row["sheet_sha256"],
+                     detail={"note": note} if note else None, now=when)
+    del row["sheet"]
+    return row, True
+
+
+def verify(db, contest_id: str, period: str, revision: int | None = None) -> dict[str, Any]:
+    """Recompute a publication from the rules version and the data it records.
+
+    Returns {"period", "revision", "ok", "reason"}; ok means byte-identical JSON.
+    """
+    stored = publications.get(db, contest_id, str(services.parse_wanted(period)), revision)
+    contest, rules_row = services.contest_rules(db, contest_id, stored["rules_version"])
+    wanted = parse_period(stored["period"])
+    data = services.sheet_inputs(db, contest, wanted, stored["data_batch"])
+    sheet = score(contest, str(wanted), data)
+    sheet.update(revision=stored["revision"], published_at=stored["published_at"], note=stored["note"],
+                 rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
+    same = services.sheet_json(sheet) == stored["sheet"]
+    reason = None
+    if sheet["data_sha256"] != stored["data_sha256"]:
+        reason = "the recorded data hash does not match the data as of publication"
+    elif not same:
+        reason = "the recomputed sheet differs from the stored one"
+    return {"period": stored["period"], "revision": stored["revision"], "ok": same and reason is None, "reason": reason}
+
+
+def publish_due(db, now: datetime, *, actor: str = "scheduler",
+                failed: Callable[[str, str, ArenaError], None] | None = None) -> list[dict[str, Any]]:
+    """Publish every period that is due at ``now`` and was never published, oldest first.
+
+    Never re-publishes a period that has a publication: corrections are made by hand. A period
+    that cannot be published (a formula dividing by zero, say) stops its own contest there, so
+    its periods stay in order, and is passed to ``failed`` (default: logged); other contests go on.
+    """
+    done = []
+    for listed in services.list_contests(db):
+        period = None
+        try:
+            contest, _ = services.contest_rules(db, listed["id"])
+            scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
+            already = publications.published_periods(db, contest.id)
+            for period in due_periods(contest, now, scored):
+                if str(period) in already:
+                    continue
+                row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True)
+                if created:
+                    done.append(row)
+        except ArenaError as error:
+            (failed or _log_failure)(listed["id"], str(period or ""), error)
+    return done
+
+
+def _log_failure(contest_id: str, period: str, error: ArenaError) -> None:
+    log.error("cannot publish %s %s: %s", contest_id, period or "(its periods)", error)

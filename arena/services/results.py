@@ -1,0 +1,159 @@
+"""Services: store -> engine -> store. The CLI, the API and the scheduler all call these.
+
+Each write is one transaction holding the change and its audit row.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import Any
+
+from arena.engine.periods import Period, PeriodError, parse_period
+from arena.engine.results import check_rows
+from arena.engine.rules import load_rules, rules_sha256
+from arena.engine.rules.model import Contest
+from arena.engine.sheet import Results, score, scored_months, sheet_months
+from arena.errors import BadRequest, Conflict, Forbidden
+from arena.ingest import parse_results
+from arena.store import audit, contests, results
+from arena.store.db import transaction
+from arena.support import clock
+from arena.support.plain_text import clean_note
+
+
+# Parsed rule files by sha256: a stored version never changes, so its model never does.
+_MODELS: dict[str, Contest] = {}
+_MODELS_KEPT = 64
+
+
+def contest_rules(db, contest_id: str, version: int | None = None) -> tuple[Contest, dict]:
+    """The contest's model and its stored rules row (the version in force unless one is named)."""
+    row = contests.get_rules(db, contest_id, version)
+    model = _MODELS.get(row["sha256"])
+    if model is None:
+        model = load_rules(row["yaml"])
+        if len(_MODELS) >= _MODELS_KEPT:
+            _MODELS.pop(next(iter(_MODELS)))  # the oldest parsed
+        _MODELS[row["sha256"]] = model
+    return model, row
+
+
+def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
+               create_only: bool = False, contest_id: str | None = None) -> dict[str, Any]:
+    """Validate a rule file and store it: a new contest, or a new rules version of one.
+
+    Returns {"contest", "version", "sha256", "created", "changed"}. A file identical to the
+    version in force stores nothing.
+    """
+    note = clean_note(note)
+    contest = load_rules(yaml_text)
+    if contest_id is not None and contest.id != contest_id:
+        raise BadRequest(f"the rule file is for contest {contest.id!r}, not {contest_id!r}",
+                         [{"path": "contest.id", "message": f"expected {contest_id!r}"}])
+    sha = rules_sha256(yaml_text)
+    when = clock.iso(clock.now(contest.timezone))
+    fields = dict(
+        contest_id=contest.id, name=contest.name, season_start=contest.season_start,
+        season_end=contest.season_end, units=[(u.code, u.name, u.group) for u in contest.units],
+        yaml_text=yaml_text, sha256=sha, author=actor, now=when, note=note,
+    )
+    with transaction(db):
+        exists = contests.contest_exists(db, contest.id)
+        if not exists:
+            version = contests.create_contest(**fields, db=db)
+            before = None
+        elif create_only:
+            raise Conflict(f"contest {contest.id!r} exists already; save its rules as a new version instead")
+        else:
+            before = contests.get_rules(db, contest.id)["sha256"]
+            version = contests.save_rules(**fields, db=db)
+        changed = before != sha
+        if changed:
+            audit.record(db, actor=actor, action="contest.create" if not exists else "rules.save",
+                         contest=contest.id, target=f"rules v{version}", before=before, after=sha,
+                         detail={"note": note} if note else None, now=when)
+    return {"contest": contest.id, "version": version, "sha256": sha,
+            "created": not exists, "changed": changed}
+
+
+def import_results(db, contest_id: str, data: bytes, *, fmt: str, actor: str,
+                   only_unit: str | None = None) -> dict[str, int]:
+    """Parse, check and store result rows: all of them or none. Returns the counts."""
+    contest, _ = contest_rules(db, contest_id)
+    rows = check_rows(contest, parse_results(data, fmt))
+    return store_results(db, contest, rows, actor=actor, only_unit=only_unit)
+
+
+def store_results(db, contest: Contest, rows, *, actor: str, only_unit: str | None = None) -> dict[str, int]:
+    if only_unit is not None:
+        foreign = [r for r in rows if r.unit != only_unit]
+        if foreign:
+            raise Forbidden("单位只能报送本单位的成绩",
+                            [{"row": r.row, "field": "unit", "message": f"{r.unit} 不是本单位"} for r in foreign[:50]])
+    when = clock.iso(clock.now(contest.timezone))
+    tuples = [(r.unit, r.key, r.period, r.value) for r in rows]
+    with transaction(db):
+        counts = results.upsert_results(db, contest.id, tuples, actor=actor, now=when)
+        if counts["inserted"] or counts["updated"]:
+            # The results' hash chain: each import's "after" hashes the previous state's hash
+            # with this batch's rows, so the audit trail shows any import left out or altered.
+            last = audit.list_audit(db, contest=contest.id, action="results.import", limit=1)
+            before = last[0]["after_sha256"] if last else None
+            after = hashlib.sha256(f"{before or ''}:{data_sha256(tuples)}".encode()).hexdigest()
+            audit.record(db, actor=actor, action="results.import", contest=contest.id,
+                         target=f"batch {results.current_batch(db, contest.id)}: {len(tuples)} rows",
+                         before=before, after=after, detail=counts, now=when)
+    return counts
+
+
+def data_sha256(rows) -> str:
+    """sha256 of result rows in a canonical order and form, whatever order they came in."""
+    canonical = sorted((u, k, p, float(v)) for u, k, p, v in rows)
+    digest = hashlib.sha256()
+    for u, k, p, v in canonical:
+        digest.update(f"{u}\t{k}\t{p}\t{v!r}\n".encode())
+    return digest.hexdigest()
+
+
+def sheet_inputs(db, contest: Contest, period: Period, batch: int | None = None) -> Results:
+    """The rows ``period``'s sheet is computed from (``sheet_months``: the period itself and
+    what its change, warnings and flags look back on), now or as they stood after ``batch``."""
+    if batch is None:
+        scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
+        return results.load_results(db, contest.id, sheet_months(contest, str(period), scored))
+    upto = [m for m in contest.months if m <= period.months[-1]]
+    everything = results.load_results_as_of(db, contest.id, upto, batch)
+    wanted = sheet_months(contest, str(period), scored_months(contest, everything))
+    return {m: rows for m, rows in everything.items() if m in wanted}
+
+
+def results_sha256(data: Results) -> str:
+    return data_sha256((u, k, m, v) for m, units in data.items() for u, keys in units.items() for k, v in keys.items())
+
+
+def parse_wanted(period: str) -> Period:
+    try:
+        return parse_period(period)
+    except PeriodError as exc:
+        raise BadRequest(str(exc), [{"field": "period", "message": str(exc)}]) from None
+
+
+def draft(db, contest_id: str, period: str) -> dict[str, Any]:
+    """The sheet computed now from the rules and results in force; nothing is published."""
+    contest, rules_row = contest_rules(db, contest_id)
+    wanted = parse_wanted(period)
+    data = sheet_inputs(db, contest, wanted)
+    sheet = score(contest, str(wanted), data)
+    sheet["rules_sha256"] = rules_row["sha256"]
+    sheet["data_sha256"] = results_sha256(data)
+    return sheet
+
+
+def sheet_json(sheet: dict[str, Any]) -> str:
+    """The canonical JSON text of a sheet: UTF-8, Chinese unescaped, stable key order."""
+    return json.dumps(sheet, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def list_contests(db) -> list[dict[str, Any]]:
+    return contests.list_contests(db)

@@ -1,0 +1,67 @@
+"""``arena scheduler``: APScheduler 3 says *when to look*; the store makes it exactly once.
+
+Every pass publishes each period that is due and has no publication yet, oldest first
+(``publishing.publish_due``); a pass runs at start, at each contest's publish times (cron
+triggers in the contest's own time zone) and on a steady tick that also notices new contests
+and rule changes. Runs in its own process, never inside web workers.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Callable
+
+from apscheduler.schedulers.base import BaseScheduler
+from apscheduler.schedulers.blocking import BlockingScheduler
+from apscheduler.triggers.cron import CronTrigger
+
+from arena.support import clock
+
+log = logging.getLogger("arena.scheduler")
+
+# coalesce: missed fires of one job collapse into one pass (a pass publishes all that is due).
+# misfire_grace_time None: a late pass still runs however late; it is idempotent.
+# max_instances 1: passes never overlap within this process; across processes the store's
+# unique key and BEGIN IMMEDIATE keep publishing exactly once.
+JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
+
+
+def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | None = None) -> list[dict]:
+    """Publish everything due at ``now`` (default: the clock) and return what was published; a
+    contest that fails goes to ``failed`` (default: the log) and the others are published."""
+    from arena.services import publishing
+
+    db = open_db()
+    try:
+        done = publishing.publish_due(db, now or clock.now("UTC"), actor="scheduler", failed=failed)
+    finally:
+        db.close()
+    for p in done:
+        log.info("published %s %s revision %s", p["contest"], p["period"], p["revision"])
+    return done
+
+
+def build(open_db: Callable, tick_seconds: int = 300, kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
+    """A scheduler with one pass now, cron passes per contest, and a steady tick."""
+    from arena import services
+
+    scheduler = kind(timezone="UTC", job_defaults=JOB_DEFAULTS)
+
+    def refresh() -> None:
+        """(Re)read every contest's publish block and set its cron jobs; then make a pass."""
+        db = open_db()
+        try:
+            contests = [services.contest_rules(db, c["id"])[0] for c in services.list_contests(db)]
+        finally:
+            db.close()
+        for contest in contests:
+            for name, rule in (("monthly", contest.publish.monthly), ("quarterly", contest.publish.quarterly)):
+                hour, minute = rule.at.split(":")
+                trigger = CronTrigger(day=rule.day, hour=int(hour), minute=int(minute), timezone=contest.timezone)
+                scheduler.add_job(one_pass, trigger, args=[open_db], id=f"{contest.id}:{name}",
+                                  replace_existing=True)
+        one_pass(open_db)
+
+    scheduler.add_job(refresh, "interval", seconds=tick_seconds, id="tick", next_run_time=clock.now("UTC"))
+    return scheduler

@@ -1,0 +1,84 @@
+"""Token services, used by ``arena token`` and the admin API: make, list and revoke.
+
+A token is ``secrets.token_urlsafe(32)`` (256 random bits), shown once and stored only as its
+sha256. Making and revoking each leave one audit row in the same transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+from datetime import timedelta
+from typing import Any
+
+from arena.errors import ValidationFailed
+from arena.store import audit, contests, tokens
+from arena.store.db import transaction
+from arena.support import clock
+
+
+def _problem(field: str, message: str) -> ValidationFailed:
+    return ValidationFailed(message, [{"field": field, "message": message}])
+
+
+def _check_name(name: str) -> str:
+    name = (name or "").strip()
+    if not 1 <= len(name) <= 100:
+        raise _problem("name", "a token needs a name of 1 to 100 characters")
+    if any(not c.isprintable() for c in name):
+        raise _problem("name", "the name holds a control character or a lone surrogate")
+    return name
+
+
+def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, unit: str | None = None,
+          expires_days: int | None = None) -> tuple[str, dict[str, Any]]:
+    """Make a token; returns (the token, its stored row). A unit token names its contest and unit."""
+    if role not in tokens.ROLES:
+        raise _problem("role", f"role must be one of {', '.join(tokens.ROLES)}")
+    name = _check_name(name)
+    if role == "unit" and (not unit or not contest):
+        raise _problem("unit", "a unit token needs --unit CODE and --contest ID")
+    if role != "unit" and unit:
+        raise _problem("unit", "only a unit token names a unit")
+    if expires_days is not None and not 1 <= expires_days <= 3650:
+        raise _problem("expires_days", "expiry must be 1 to 3650 days")
+    now = clock.now("UTC")
+    expires_at = clock.iso(now + timedelta(days=expires_days)) if expires_days else None
+    token = secrets.token_urlsafe(32)
+    with transaction(db):
+        if contest is not None:
+            if not contests.contest_exists(db, contest):
+                raise _problem("contest", f"no contest {contest!r}")
+            if unit is not None and unit not in {u["code"] for u in contests.list_units(db, contest)}:
+                raise _problem("unit", f"contest {contest!r} has no unit {unit!r}")
+        token_id = tokens.create(db, token=token, name=name, role=role, contest=contest, unit=unit,
+                                 created_by=actor, now=clock.iso(now), expires_at=expires_at)
+        audit.record(db, actor=actor, action="token.create", contest=contest, target=f"token {token_id}",
+                     after=_row_sha256(tokens.get(db, token_id)),
+                     detail={"name": name, "role": role, "unit": unit, "expires_at": expires_at},
+                     now=clock.iso(now))
+    return token, tokens.get(db, token_id)
+
+
+def revoke(db, token_id: int, *, actor: str) -> bool:
+    """Revoke a token; False when it was revoked already (no second audit row)."""
+    now = clock.iso(clock.now("UTC"))
+    with transaction(db):
+        row = tokens.get(db, token_id)
+        done = tokens.revoke(db, token_id, now=now)
+        if done:
+            audit.record(db, actor=actor, action="token.revoke", contest=row["contest"], target=f"token {token_id}",
+                         before=_row_sha256(row), after=_row_sha256(tokens.get(db, token_id)),
+                         detail={"name": row["name"], "role": row["role"]}, now=now)
+    return done
+
+
+def list_tokens(db) -> list[dict[str, Any]]:
+    return tokens.list_tokens(db)
+
+
+def _row_sha256(row: dict) -> str:
+    """The audit's before/after hash of a token: its listed row (no secret, no secret's hash),
+    in a canonical form."""
+    return hashlib.sha256(json.dumps(row, sort_keys=True, default=str).encode()).hexdigest()
