@@ -54,7 +54,7 @@ def world(tmp_path, monkeypatch) -> World:
 def app(tmp_path):
     """An app on a temporary database with the small contest, January to March reported."""
     from arena import create_app, services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "test-secret", "TESTING": True})
     with app.app_context():

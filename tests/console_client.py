@@ -13,7 +13,7 @@ SMALL_CSV = "unit,key,period,value\n" + "".join(
 
 
 def make_token(app, role: str, name: str, **scope) -> tuple[str, int]:
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.services import tokens
 
     with app.app_context():
@@ -38,7 +38,7 @@ def form_token(client, path: str = "/console/") -> str:
 
 def dump(app) -> list[str]:
     """Every row of the database except the failed-sign-in counter, as SQL text."""
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     with app.app_context():
         return [line for line in get_db().conn.iterdump() if "auth_failures" not in line]
@@ -55,11 +55,11 @@ def text(answer) -> str:
 
 
 def audit_rows(app, action: str) -> list[dict]:
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.store import audit
 
     with app.app_context():
         return audit.list_audit(get_db(), action=action)
 
 
-ACTOR = "token 1 (考核办张三)"  # as arena.http.api.auth.Principal.actor names the organizer
+ACTOR = "token 1 (考核办张三)"  # as arena.http.principals.Principal.actor names the organizer

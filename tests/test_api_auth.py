@@ -148,15 +148,15 @@ def test_token_create_refuses_what_cannot_work(world, monkeypatch, capsys, args,
 
 
 def test_an_expired_token_is_refused(world, monkeypatch):
-    from arena.http.api import auth
+    from arena.http import principals
     from arena.services import tokens
 
     db = world.db()
     token, _ = tokens.issue(db, role="organizer", name="short", expires_days=1, actor="test")
     headers = {"Authorization": f"Bearer {token}"}
     assert world.client().get("/api/audit", headers=headers).status_code == 200
-    now = auth.epoch()
-    monkeypatch.setattr(auth, "epoch", lambda: now + 86400 + 5)  # a day and 5 seconds later
+    now = principals.epoch()
+    monkeypatch.setattr(principals, "epoch", lambda: now + 86400 + 5)  # a day and 5 seconds later
     assert_error_body(world.client().get("/api/audit", headers=headers), 401)
 
 
@@ -209,13 +209,13 @@ def test_admins_make_and_revoke_tokens_over_the_api_with_audit_rows(world):
 # -- failed attempts ------------------------------------------------------------------------------
 
 def test_failed_attempts_are_limited_per_address_and_shared_by_workers(tmp_path, monkeypatch):
-    from arena.http.api import auth
+    from arena.http import principals
     from arena.http.app import create_app
 
     world = build_world(tmp_path, monkeypatch)
     world.app.config["AUTH_FAILURES_PER_MINUTE"] = 3
     moment = 1_800_000_000.0 + 20  # 20 s into a minute
-    monkeypatch.setattr(auth, "epoch", lambda: moment)
+    monkeypatch.setattr(principals, "epoch", lambda: moment)
     client, bad = world.client(), {"Authorization": "Bearer not-a-token"}
     for _ in range(3):
         assert_error_body(client.get("/api/contests", headers=bad), 401)
@@ -234,13 +234,13 @@ def test_failed_attempts_are_limited_per_address_and_shared_by_workers(tmp_path,
 
 @pytest.mark.parametrize("proxies", [0, 1])
 def test_behind_a_trusted_proxy_each_client_has_its_own_count(tmp_path, monkeypatch, proxies):
-    from arena.http.api import auth
+    from arena.http import principals
     from arena.http.app import create_app
 
     world = build_world(tmp_path, monkeypatch)
     app = create_app({"DATABASE": world.path, "TESTING": True, "AUTH_FAILURES_PER_MINUTE": 2,
                       "TRUSTED_PROXIES": proxies})
-    monkeypatch.setattr(auth, "epoch", lambda: 1_800_000_000.0)
+    monkeypatch.setattr(principals, "epoch", lambda: 1_800_000_000.0)
     client, proxy = app.test_client(), {"REMOTE_ADDR": "127.0.0.1"}  # every request comes through nginx
     for _ in range(2):
         client.get("/api/contests", headers={"Authorization": "Bearer nope", "X-Forwarded-For": "203.0.113.7"},
@@ -253,12 +253,12 @@ def test_behind_a_trusted_proxy_each_client_has_its_own_count(tmp_path, monkeypa
 def test_a_burst_of_bad_tokens_past_the_check_still_gets_429_beyond_the_limit(tmp_path, monkeypatch):
     """Requests that all passed the first check at once (as concurrent workers do) are counted
     atomically, and those beyond the limit are answered 429, not 401."""
-    from arena.http.api import auth
+    from arena.http import principals
     from arena.store import tokens as stored
 
     world = build_world(tmp_path, monkeypatch)
     world.app.config["AUTH_FAILURES_PER_MINUTE"] = 3
-    monkeypatch.setattr(auth, "epoch", lambda: 1_800_000_000.0)
+    monkeypatch.setattr(principals, "epoch", lambda: 1_800_000_000.0)
     monkeypatch.setattr(stored, "failures", lambda *a: 0)  # every request saw the count before any failure
     statuses = [world.client().get("/api/contests", headers={"Authorization": "Bearer nope"}).status_code
                 for _ in range(5)]

@@ -73,7 +73,7 @@ def test_wrong_token_is_refused_and_rate_limited(app):
 
 
 def test_revoked_token_ends_the_session_at_once(app, organizer):
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.services import tokens
 
     assert organizer.get("/console/").status_code == 200
@@ -86,7 +86,7 @@ def test_revoked_token_ends_the_session_at_once(app, organizer):
 
 
 def test_expired_token_ends_the_session(app, monkeypatch):
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.store import tokens
     from arena.store.db import transaction
 
@@ -99,7 +99,7 @@ def test_expired_token_ends_the_session(app, monkeypatch):
     client = app.test_client()
     assert sign_in(client, "secret-expiring").status_code == 302
     assert client.get("/console/").status_code == 200
-    monkeypatch.setattr("arena.http.api.auth.epoch", lambda: soon.timestamp() + 1)  # the console reads it too
+    monkeypatch.setattr("arena.http.principals.epoch", lambda: soon.timestamp() + 1)  # the console reads it too
     assert client.get("/console/").status_code == 302
 
 
@@ -126,7 +126,7 @@ def test_a_version_number_beyond_sqlite_is_not_found(organizer):
 
 def test_a_token_scoped_to_one_contest_sees_only_it(app):
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     with app.app_context():
         services.save_rules(get_db(), SMALL_RULES.replace("id: small", "id: other"), actor="setup")

@@ -40,7 +40,7 @@ def served(tmp_path):
     from werkzeug.serving import make_server
 
     from arena import create_app, services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.services import tokens
 
     app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "browser-test"})

@@ -21,7 +21,7 @@ def test_draft_sheet_of_a_month_and_a_quarter(organizer):
 
 def test_publish_then_correct_with_a_note(app, organizer):
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     answer = post(organizer, "/console/contests/small/publications", {"period": "2026-03", "action": "publish"})
     assert answer.status_code == 302
@@ -57,7 +57,7 @@ def test_publishing_a_period_without_results_stores_nothing(app, organizer):
 
 def test_audit_log_filters_by_contest_and_action(app, organizer):
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     with app.app_context():
         services.save_rules(get_db(), SMALL_RULES.replace("id: small", "id: other"), actor="setup")
@@ -110,7 +110,7 @@ def test_a_rules_change_that_changes_no_score_needs_no_correction(app, organizer
     """A comment added to the rules makes new hashes but the same sheet: the draft page says so,
     as publishing does (it would make no new revision)."""
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     post(organizer, "/console/contests/small/publications", {"period": "2026-03", "action": "publish"})
     with app.app_context():

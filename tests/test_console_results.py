@@ -100,7 +100,7 @@ def test_an_unknown_file_type_is_refused(organizer):
 
 def test_missing_exempt_and_unscored_values_are_told_apart(app, organizer):
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     rules = SMALL_RULES.replace("  - {id: inv,", "  - {id: gap, name: 差距, weight: {other: 5}, method: rank}\n  - {id: inv,")
     rules = rules.replace("groups:\n  county: 区县组", "groups:\n  county: 区县组\n  other: 其他组")
@@ -120,7 +120,7 @@ def test_missing_exempt_and_unscored_values_are_told_apart(app, organizer):
 
 def test_an_exempt_unit_without_a_value_shows_exempt(app, organizer):
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     rules = SMALL_RULES.replace("awards:", 'exempt: {"B": [inv]}\nawards:')
     with app.app_context():

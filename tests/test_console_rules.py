@@ -32,7 +32,7 @@ def test_preview_shows_each_units_rank_now_and_under_the_edit(app, organizer):
     # To move ranks, give B more investment in March first: B inv 14 -> 30+18.67=48.67 (rank 2);
     # under the edit B 5+18.67=23.67 < A 26: no move; so make the weight 2: A 2+16=18, B 1+18.67=19.67.
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     with app.app_context():
         rows = [{"unit": "B", "key": "inv", "period": "2026-03", "value": 14.0}]
@@ -71,7 +71,7 @@ def test_save_refuses_another_contests_file(organizer):
 
 
 def test_textarea_crlf_is_saved_as_written_lines(app, organizer):
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.store import contests
 
     post(organizer, "/console/contests/small/rules",

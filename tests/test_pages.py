@@ -129,7 +129,7 @@ def test_charts_and_heatmap(client):
 
 
 def test_sheet_json_is_the_frozen_text(app, client):
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.store import publications
 
     with app.app_context():
@@ -158,7 +158,7 @@ def test_unit_page_shows_its_published_history(client):
 
 def test_unit_page_keeps_the_published_rules_when_new_ones_are_saved(app, client):
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from helpers import SMALL_RULES
 
     before = html(client.get("/contests/small/units/C"))
@@ -176,7 +176,7 @@ def test_flags_page_counts_the_year(client):
 
 
 def test_screen_page_and_its_version_change_on_a_new_publication(app, client):
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.services import publishing
 
     page = html(client.get("/contests/small/screen"))
@@ -192,7 +192,7 @@ def test_screen_page_and_its_version_change_on_a_new_publication(app, client):
 
 def test_a_correction_shows_its_note(app, client):
     from arena import services
-    from arena.http.app import get_db
+    from arena.http.db import get_db
     from arena.services import publishing
 
     with app.app_context():

@@ -1,4 +1,5 @@
-"""The Flask app factory: settings, one database connection per request, one error body."""
+"""The Flask app factory: settings, one database connection per request (db.py), one error
+body (errors.py), the three surfaces' blueprints."""
 
 from __future__ import annotations
 
@@ -9,11 +10,13 @@ import tempfile
 from pathlib import Path
 from typing import Any, Mapping
 
-from flask import Flask, g, jsonify
+from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from arena import config
 from arena.errors import ArenaError
+from arena.http import db
+from arena.http.errors import error_response
 
 log = logging.getLogger("arena")
 
@@ -41,12 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     finally:
         setup.close()
 
-    @app.teardown_appcontext
-    def close_db(_exc):
-        db = g.pop("db", None)
-        if db is not None:
-            db.close()
-
+    db.init_app(app)
     _register_errors(app)
     _register_blueprints(app)
     proxies = int(app.config["TRUSTED_PROXIES"])
@@ -55,28 +53,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
     return app
-
-
-def get_db():
-    """This request's connection, opened on first use and closed on teardown."""
-    from flask import current_app
-
-    from arena.store.db import connect
-
-    if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
-    return g.db
-
-
-def error_response(error: ArenaError):
-    response = jsonify(error.to_dict())
-    response.status_code = error.status
-    retry_after = getattr(error, "retry_after", None)
-    if retry_after is not None:
-        response.headers["Retry-After"] = str(retry_after)
-    if error.status == 401:
-        response.headers["WWW-Authenticate"] = 'Bearer realm="arena"'
-    return response
 
 
 def _register_errors(app: Flask) -> None:

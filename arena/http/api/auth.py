@@ -9,55 +9,15 @@ request of that address that carries a token is answered 429 until the minute en
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass
 from datetime import datetime, timezone
 
 from flask import current_app, g, request
 
 from arena.errors import Forbidden, TooManyRequests, Unauthorized
+from arena.http import principals
+from arena.http.principals import ANONYMOUS, Principal, principal_for
 from arena.store import tokens
 from arena.store.db import transaction
-
-RANK = {"anonymous": 0, "unit": 1, "organizer": 2, "admin": 3}
-
-
-@dataclass(frozen=True)
-class Principal:
-    role: str  # anonymous | unit | organizer | admin
-    token_id: int | None = None
-    name: str = ""
-    contest: str | None = None  # scope: None means every contest
-    unit: str | None = None
-
-    @property
-    def actor(self) -> str:
-        """How the audit trail and the results table name this caller."""
-        return f"token {self.token_id} ({self.name})" if self.token_id is not None else "anonymous"
-
-    def at_least(self, role: str) -> bool:
-        return RANK[self.role] >= RANK[role]
-
-    def may_act_on(self, contest_id: str) -> bool:
-        return self.contest is None or self.contest == contest_id
-
-
-ANONYMOUS = Principal("anonymous")
-
-
-def epoch() -> float:
-    """The wall clock, in one place so tests can move it."""
-    return time.time()
-
-
-def principal_for(db, token: str, now: datetime) -> Principal | None:
-    """The principal of a presented token, or None if it is unknown, revoked or expired."""
-    row = tokens.find(db, token)
-    if row is None or row["revoked_at"] is not None:
-        return None
-    if row["expires_at"] is not None and datetime.fromisoformat(row["expires_at"]) <= now:
-        return None
-    return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"])
 
 
 def current() -> Principal:
@@ -71,11 +31,11 @@ def _authenticate() -> Principal:
     header = request.headers.get("Authorization")
     if header is None:
         return ANONYMOUS
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     db = get_db()
     client = request.remote_addr or "unknown"
-    moment = epoch()
+    moment = principals.epoch()
     minute = int(moment // 60)
     limit = int(current_app.config["AUTH_FAILURES_PER_MINUTE"])
     if tokens.failures(db, client, minute) >= limit:

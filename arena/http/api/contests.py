@@ -9,7 +9,7 @@ from arena.engine.rules import load_rules
 from arena.errors import Forbidden
 from arena.http.api import auth, bodies, schemas, sheet_schemas
 from arena.http.api.base import Blueprint, access, public_json, raw_body
-from arena.http.app import get_db
+from arena.http.db import get_db
 from arena.services import preview
 from arena.store import contests
 

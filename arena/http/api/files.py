@@ -14,7 +14,7 @@ from arena import services
 from arena.http.api import sheet_schemas
 from arena.http.api.base import ETAG_HEADERS, IF_NONE_MATCH, Blueprint, access, public
 from arena.http.api.sheets import publication
-from arena.http.app import get_db
+from arena.http.db import get_db
 
 blp = Blueprint("files", __name__, url_prefix="/api", description="Board images and Excel workbooks")
 BINARY = {"type": "string", "format": "binary"}

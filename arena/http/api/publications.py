@@ -6,7 +6,7 @@ from flask.views import MethodView
 
 from arena.http.api import auth, schemas
 from arena.http.api.base import Blueprint, access, public_json
-from arena.http.app import get_db
+from arena.http.db import get_db
 from arena.services import publishing
 from arena.store import contests, publications
 from arena.support.plain_text import clean_text

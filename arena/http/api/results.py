@@ -10,7 +10,7 @@ from arena.engine.results import check_rows
 from arena.errors import Forbidden
 from arena.http.api import auth, bodies, schemas
 from arena.http.api.base import Blueprint, access, raw_body
-from arena.http.app import get_db
+from arena.http.db import get_db
 from arena.ingest import parse_results
 from arena.store import publications, results
 from arena.store.db import transaction

@@ -11,7 +11,7 @@ from arena.engine.periods import PeriodError, parse_period
 from arena.errors import BadRequest, Forbidden, NotFound
 from arena.http.api import auth, frozen, sheet_schemas
 from arena.http.api.base import ETAG_HEADERS, IF_NONE_MATCH, Blueprint, access, cache_control, public, public_json
-from arena.http.app import get_db
+from arena.http.db import get_db
 from arena.services import standing
 from arena.services.publishing import frozen_sheet
 from arena.store import contests, publications

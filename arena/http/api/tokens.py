@@ -7,7 +7,7 @@ from flask.views import MethodView
 from arena.errors import Forbidden
 from arena.http.api import auth, schemas
 from arena.http.api.base import Blueprint, access, in_contest_offset
-from arena.http.app import get_db
+from arena.http.db import get_db
 from arena.services import tokens
 
 TIMES = ("created_at", "expires_at", "revoked_at")  # stored in UTC

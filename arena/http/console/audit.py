@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from arena.http.app import get_db
 from arena.http.console import bp
 from arena.http.console.auth import current_user
 from arena.http.console.common import allowed_contests
+from arena.http.db import get_db
 from arena.store import audit
 
 ACTIONS = {

@@ -22,10 +22,10 @@ from flask import (current_app, flash, g, has_request_context, redirect, render_
 from flask.sessions import SecureCookieSessionInterface
 
 from arena.errors import Forbidden, NotFound
-from arena.http.api import auth as api_auth
-from arena.http.api.auth import Principal, principal_for
-from arena.http.app import get_db
+from arena.http import principals
 from arena.http.console import bp
+from arena.http.db import get_db
+from arena.http.principals import Principal, principal_for
 from arena.store import tokens
 from arena.store.db import transaction
 
@@ -82,7 +82,7 @@ def signed_in() -> Principal | None:
     token_id, since = session.get("token_id"), session.get("at")
     if not isinstance(token_id, int) or not isinstance(since, (int, float)):
         return None
-    moment = api_auth.epoch()  # the API's clock: tests move both at once
+    moment = principals.epoch()  # the API's clock: tests move both at once
     if not 0 <= moment - since <= SESSION_SECONDS:
         return None
     try:
@@ -135,7 +135,7 @@ def signin():
         return render_template("console/signin.html", next=wanted)
     db = get_db()
     client = request.remote_addr or "unknown"
-    moment = api_auth.epoch()  # the API's clock: tests move both at once
+    moment = principals.epoch()  # the API's clock: tests move both at once
     minute = int(moment // 60)
     limit = int(current_app.config["AUTH_FAILURES_PER_MINUTE"])
     if tokens.failures(db, client, minute) >= limit:

@@ -8,8 +8,8 @@ from arena import services
 from arena.engine.periods import KINDS, PeriodError, parse_period, periods_containing
 from arena.engine.rules.model import Contest
 from arena.errors import ArenaError, Forbidden
-from arena.http.app import get_db
 from arena.http.console.auth import current_user
+from arena.http.db import get_db
 from arena.store import contests, results
 
 FIELD_LABELS = {"unit": "单位", "key": "指标", "period": "期间", "value": "数值", "note": "说明", "file": "文件"}

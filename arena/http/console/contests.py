@@ -6,10 +6,10 @@ from flask import flash, redirect, render_template, request, url_for
 
 from arena import services
 from arena.errors import ArenaError, BadRequest, Forbidden
-from arena.http.app import get_db
 from arena.http.console import bp
 from arena.http.console.auth import current_user
 from arena.http.console.common import allowed_contests, open_contest, problems
+from arena.http.db import get_db
 from arena.store import publications, results
 
 

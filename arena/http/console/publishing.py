@@ -11,10 +11,10 @@ from flask import flash, redirect, render_template, request, url_for
 from arena import services
 from arena.engine.result_problems import show_text
 from arena.errors import ArenaError, NotFound, ValidationFailed
-from arena.http.app import get_db
 from arena.http.console import bp
 from arena.http.console.auth import current_user
 from arena.http.console.common import chosen_period, open_contest, period_choices, problems, season_period
+from arena.http.db import get_db
 from arena.services import publishing
 from arena.store import publications
 

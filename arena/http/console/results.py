@@ -14,10 +14,10 @@ from flask import flash, redirect, render_template, request, url_for
 from arena import services
 from arena.engine.rules.model import Contest
 from arena.errors import ArenaError, BadRequest
-from arena.http.app import get_db
 from arena.http.console import bp
 from arena.http.console.auth import current_user
 from arena.http.console.common import chosen_period, open_contest, problems
+from arena.http.db import get_db
 from arena.ingest import detect_format
 from arena.store import results
 

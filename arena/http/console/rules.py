@@ -15,11 +15,11 @@ from flask import flash, redirect, render_template, request, url_for
 from arena import services
 from arena.engine.rules import load_rules
 from arena.errors import ArenaError, BadRequest, NotFound, ValidationFailed
-from arena.http.app import get_db
 from arena.http.console import bp
 from arena.http.console.auth import current_user
 from arena.http.console.common import chosen_period, open_contest, problems
 from arena.http.console.textdiff import diff_texts
+from arena.http.db import get_db
 from arena.services import preview
 from arena.store import contests
 

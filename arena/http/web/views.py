@@ -21,7 +21,7 @@ _MACHINE = (".png", ".svg", ".xlsx", ".json", "/version", "/cjk-font")
 
 
 def _db():
-    from arena.http.app import get_db
+    from arena.http.db import get_db
 
     return get_db()
 
@@ -32,7 +32,7 @@ def _instance() -> str:
 
 @bp.errorhandler(ArenaError)
 def _error(exc: ArenaError):
-    from arena.http.app import error_response
+    from arena.http.errors import error_response
 
     if request.path.endswith(_MACHINE):
         return error_response(exc)

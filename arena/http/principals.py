@@ -1,0 +1,53 @@
+"""Who a token belongs to, shared by the API (bearer tokens) and the console (its session).
+
+Roles nest: admin > organizer > unit > anonymous; a principal may carry a contest scope and a
+unit. ``epoch`` is the wall clock both read, in one place so tests can move it.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+from arena.store import tokens
+
+RANK = {"anonymous": 0, "unit": 1, "organizer": 2, "admin": 3}
+
+
+@dataclass(frozen=True)
+class Principal:
+    role: str  # anonymous | unit | organizer | admin
+    token_id: int | None = None
+    name: str = ""
+    contest: str | None = None  # scope: None means every contest
+    unit: str | None = None
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail and the results table name this caller."""
+        return f"token {self.token_id} ({self.name})" if self.token_id is not None else "anonymous"
+
+    def at_least(self, role: str) -> bool:
+        return RANK[self.role] >= RANK[role]
+
+    def may_act_on(self, contest_id: str) -> bool:
+        return self.contest is None or self.contest == contest_id
+
+
+ANONYMOUS = Principal("anonymous")
+
+
+def epoch() -> float:
+    """The wall clock, in one place so tests can move it."""
+    return time.time()
+
+
+def principal_for(db, token: str, now: datetime) -> Principal | None:
+    """The principal of a presented token, or None if it is unknown, revoked or expired."""
+    row = tokens.find(db, token)
+    if row is None or row["revoked_at"] is not None:
+        return None
+    if row["expires_at"] is not None and datetime.fromisoformat(row["expires_at"]) <= now:
+        return None
+    return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"])
