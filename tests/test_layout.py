@@ -17,6 +17,10 @@ ARENA = Path(arena.__file__).parent
 
 # the surfaces of arena.http: none may import another
 SURFACES = ("arena.http.api", "arena.http.web", "arena.http.console")
+# the stages in the order the data flows (README, "How the code is laid out"): each imports
+# only those before it; the root package, last, only re-exports create_app
+LAYERS = ("arena.errors", "arena.config", "arena.support", "arena.engine", "arena.ingest", "arena.store",
+          "arena.services", "arena.render", "arena.http", "arena.export", "arena.bench", "arena.cli", "arena")
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,17 @@ def _allowed(edge: Edge) -> str | None:
     return None
 
 
+def layer(name: str) -> int:
+    head = ".".join(name.split(".")[:2])
+    return LAYERS.index(head if head in LAYERS else "arena")
+
+
+def upstream(graph: Graph) -> list[str]:
+    """Each import of a stage that comes later in LAYERS."""
+    return [f"{e}: {LAYERS[layer(e.module)]} comes before {LAYERS[layer(e.imported)]}"
+            for e in graph.edges if layer(e.imported) > layer(e.module)]
+
+
 def forbidden(graph: Graph) -> list[str]:
     return [f"{edge}: {why}" for edge in graph.edges if (why := _allowed(edge))]
 
@@ -153,6 +168,11 @@ def test_the_graph_reads_every_kind_of_import():
 def test_no_package_imports_what_it_must_not():
     problems = forbidden(import_graph())
     assert not problems, "forbidden imports:\n" + "\n".join(problems)
+
+
+def test_each_stage_imports_only_the_stages_before_it():
+    problems = upstream(import_graph())
+    assert not problems, "imports against the flow:\n" + "\n".join(problems)
 
 
 def test_no_circle_between_packages():
@@ -203,6 +223,8 @@ def test_the_checker_names_a_circle(tmp_path):
                             "services/publishing.py": "x = 1\n\n\ndef f():\n    import arena.store.db\n"})
     graph = import_graph(root)
     assert forbidden(graph) != []  # the store importing services is forbidden too
+    assert upstream(graph) == ["arena.store.db -> arena.services.publishing (arena/store/db.py:1): "
+                               "arena.store comes before arena.services"]
     found = cycles(graph)
     assert len(found) == 1
     assert "circle between arena.services, arena.store" in found[0]
