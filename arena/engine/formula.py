@@ -14,7 +14,6 @@ import ast
 import copy
 import math
 import operator as op
-import sys
 import threading
 import warnings
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from typing import Any, Callable, Mapping, NoReturn
 
 import simpleeval
 
+from arena.engine.formula_depth import nesting, stack_room
 from arena.engine.numbers import round_half_up
 
 NAMES = frozenset({"value", "target", "annual_target", "ratio", "rank", "n", "min", "max",
@@ -233,41 +233,6 @@ class _Walk:
             raise self.refuse(f"{fn} takes {want} arguments, not {len(node.args)}", node)
 
 
-def nesting(tree: ast.AST) -> int:
-    """How deeply the formula nests: each call, unary operator, `if`, comparison or right-hand
-    operand opens a level; the left operand of a binary operator does not, so a chain
-    ``a + b + c + ...`` (a left-leaning tree however long) stays at one level."""
-    levels = {id(tree): 0}
-    deepest = 0
-    for node in ast.walk(tree):  # breadth first: a parent's level is known before its children's
-        level = levels.get(id(node), 0)
-        deepest = max(deepest, level)
-        for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.expr):  # not the operator and context nodes
-                flat = isinstance(node, ast.BinOp) and child is node.left
-                levels[id(child)] = level + (0 if flat else 1)
-    return deepest
-
-
-def _stack_room(tree: ast.AST) -> None:
-    """Make sure the evaluators can recurse through the whole tree: 500 characters may make a
-    left-leaning chain some 250 levels tall, each a few Python frames in simpleeval, vformula
-    and the walk (never C recursion: Python 3.11 calls Python functions without it)."""
-    height = _height(tree)
-    need = 1000 + 4 * height
-    if sys.getrecursionlimit() < need:
-        sys.setrecursionlimit(need)  # only ever raised, and by a bounded amount
-
-
-def _height(tree: ast.AST) -> int:
-    tallest, todo = 0, [(tree, 1)]
-    while todo:
-        node, h = todo.pop()
-        tallest = max(tallest, h)
-        todo += [(child, h + 1) for child in ast.iter_child_nodes(node)]
-    return tallest
-
-
 def compile_formula(expr: str, *, has_target: bool) -> Formula:
     """Parse and check ``expr`` once; raise FormulaError at the first thing not allowed."""
     if not isinstance(expr, str):
@@ -292,7 +257,7 @@ def compile_formula(expr: str, *, has_target: bool) -> Formula:
         raise FormulaError(f"the formula must be an expression, not a statement: {text[:60]}")
     if nesting(stmt.value) > MAX_DEPTH:
         raise FormulaError(f"the formula is nested more than {MAX_DEPTH} levels deep")
-    _stack_room(stmt.value)
+    stack_room(stmt.value)
     walk = _Walk(text, has_target)
     walk(stmt.value)
     return Formula(expr, frozenset(walk.names), stmt.value)
