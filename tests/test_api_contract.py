@@ -72,7 +72,7 @@ def demo(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ARENA_DATABASE", str(folder / "arena.db"))
         mp.setenv("ARENA_INSTANCE", str(folder))
-        assert main(["demo", "--no-serve"]) == 0
+        assert main(["demo", "--no-serve", "--now", "2027-02-01T00:00:00+08:00"]) == 0  # the whole year past
         out = io.StringIO()
         mp.setattr("sys.stdout", out)
         assert main(["token", "create", "--role", "organizer", "--name", "考核办"]) == 0

@@ -67,13 +67,16 @@ def test_gunicorn_options_never_preload_and_use_threads_only_when_asked():
         options("127.0.0.1:8000", 0)
 
 
+AFTER_THE_YEAR = ("--now", "2027-02-01T00:00:00+08:00")  # the demo as if its whole year were past
+
+
 def test_demo_publishes_its_whole_year_once(tmp_path):
     env = environment(tmp_path)
-    first = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve"], env=env, cwd=ROOT,
+    first = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve", *AFTER_THE_YEAR], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
     assert "published 19 periods" in first.stdout  # 12 months, 4 quarters, 2 halves, the year
-    again = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve"], env=env, cwd=ROOT,
+    again = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve", *AFTER_THE_YEAR], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "published 0 periods" in again.stdout
     from arena.store import publications
@@ -109,7 +112,7 @@ def test_serve_runs_gunicorn_workers_over_one_database(tmp_path):
 def test_demo_serves_what_it_published_and_prints_the_url(tmp_path):
     env = environment(tmp_path)
     port = free_port()
-    server = arena("demo", "--bind", f"127.0.0.1:{port}", "--workers", "1", env=env)
+    server = arena("demo", *AFTER_THE_YEAR, "--bind", f"127.0.0.1:{port}", "--workers", "1", env=env)
     try:
         body = wait_for(f"http://127.0.0.1:{port}/api/contests/linyi-2026/flags", server, seconds=60)
         assert len(json.loads(body)["quarters"]) == 4

@@ -248,3 +248,16 @@ def test_each_quarter_awards_red_flags():
     for q in range(1, 5):
         flagged = [u for g in sheet(f"2026-Q{q}")["groups"] for u in g["units"] if "red_flag" in u["flags"]]
         assert 4 <= len(flagged) <= 6  # county 3 + zone 1, more only through ties
+
+
+def test_a_zone_that_did_not_report_stands_on_no_honour_board():
+    # 功能区组 has 3 units and the demo's board is dragon 1, tiger 1: with no rows at all for
+    # 临港 (371392) in March it scores 0, ranks 3 of 3 and stands on the tiger side; a board of
+    # dragon 3 would have put it on the dragon side (rank 3 <= 3)
+    assert (CONTEST.board.dragon, CONTEST.board.tiger) == (1, 1)
+    results = by_month([r for r in ROWS if (r["unit"], r["period"]) != ("371392", "2026-03")])
+    march = score(CONTEST, "2026-03", results)
+    zone = next(g for g in march["groups"] if g["id"] == "zone")
+    sides = {u["unit"]: u["board"] for u in zone["units"]}
+    assert sides["371392"] == "tiger" and list(sides.values()).count("dragon") == 1
+    assert next(u for u in zone["units"] if u["unit"] == "371392")["rank"] == 3

@@ -201,6 +201,34 @@ def test_500_characters_are_allowed():
     assert compile_formula(expr, has_target=False).evaluate({"value": 1}) == 2.0
 
 
+def test_a_long_flat_chain_is_not_deep_nesting():
+    # 124 terms "1+1+...+1" (124 + 123 = 247 characters) and a 500-character one of 250 terms
+    # (250 + 249 = 499, then "+0" would pass 500): a chain of + is one level however long
+    flat = "+".join(["1"] * 124)
+    assert compile_formula(flat, has_target=False).evaluate({}) == 124.0
+    longest = "+".join(["1"] * 250)
+    assert len(longest) == 499
+    assert compile_formula(longest, has_target=False).evaluate({}) == 250.0
+    # 83 factors "value*value*...": 83 * 5 + 82 = 497 characters; 1.5 ** 83, well within 1e300
+    product = "*".join(["value"] * 83)
+    assert len(product) == 497
+    assert compile_formula(product, has_target=False).evaluate({"value": 1.5}) == pytest.approx(1.5**83)
+
+
+@pytest.mark.parametrize("levels, loads", [(100, True), (101, False)])
+def test_real_nesting_stops_at_100_levels(levels, loads):
+    # a right-hand operand in parentheses, "1+(1+(...(1+value)...))", nests one level per "(";
+    # a call one level per call; a unary operator one per operator
+    calls = "abs(" * 50 + "1+(" * (levels - 50) + "value" + ")" * levels  # 50 calls, the rest 1+(
+    for expr in ["1+(" * levels + "value" + ")" * levels, calls, "-" * levels + "value"]:
+        assert len(expr) <= 500
+        if loads:  # 100 times 1+ on 2 -> 102; 50 of them -> 52; 100 minus signs -> 2
+            assert compile_formula(expr, has_target=False).evaluate({"value": 2}) in (102.0, 52.0, 2.0)
+        else:
+            with pytest.raises(FormulaError, match="nested more than 100 levels deep"):
+                compile_formula(expr, has_target=False)
+
+
 @pytest.mark.parametrize("expr, names, fragment", [
     ("1 / value", {"value": 0}, "division by zero"),
     ("value % (value - value)", {"value": 3}, "division by zero"),

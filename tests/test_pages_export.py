@@ -116,7 +116,31 @@ def test_exporting_again_rewrites_only_the_pages(world):
     before = {p: p.stat().st_mtime_ns for p in files(site) if p.name not in STABLE and p.suffix != ".html"}
     done = export_static(db, site, instance_path=str(root / "instance"))
     assert all(p.stat().st_mtime_ns == t for p, t in before.items())
-    assert done["written"] == len([p for p in files(site) if p.suffix == ".html"])
+    # rewritten: the pages and the two stable JSON files (publications.json, screen-version.json)
+    assert done["written"] == len([p for p in files(site) if p.suffix == ".html" or p.name in STABLE - {
+        "index.html", "flags.html", "screen.html"}])
+    assert done["files"] == len(files(site))
+
+
+def test_the_export_is_readable_by_another_user_and_its_summary_counts_it(world, tmp_path):
+    import os
+    import stat
+
+    from arena.export.static_site import export_static
+
+    db, root, _ = world
+    old = os.umask(0o022)  # the usual umask: files 0644, folders 0755
+    try:
+        done = export_static(db, tmp_path / "fresh", instance_path=str(root / "instance"))
+    finally:
+        os.umask(old)
+    written = files(tmp_path / "fresh")
+    folders = [p for p in (tmp_path / "fresh").rglob("*") if p.is_dir()]
+    assert written and folders
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in written} == {"0o644"}
+    assert {oct(stat.S_IMODE(p.stat().st_mode)) for p in folders + [tmp_path / "fresh"]} == {"0o755"}
+    # a first export writes every file it lists, and lists every file there is
+    assert done["files"] == done["written"] == len(written)
 
 
 def test_cli_board_writes_png_or_svg_of_a_published_period(published, tmp_path, capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 
 from arena.cli.common import actor, command, open_db, read_file
 
@@ -36,6 +37,8 @@ def cmd_contest_load(args) -> int:
         print(f"contest {done['contest']}: rules saved as version {done['version']}")
     else:
         print(f"contest {done['contest']}: rules unchanged (version {done['version']})")
+    for w in done["warnings"]:
+        print(f"warning: {w['path'] or '(file)'}, line {w['line']}: {w['message']}", file=sys.stderr)
     return 0
 
 

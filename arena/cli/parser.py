@@ -60,8 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     sch.add_argument("--tick", type=whole(1, 86400), default=300, help="seconds between passes that catch up (default 300)")
 
     demo = sub.add_parser("demo", help="load the Linyi demo contest with a year of synthetic results, "
-                                       "publish its year and serve it")
+                                       "publish what is due and serve it")
     demo.add_argument("--no-serve", action="store_true", help="load and publish, then exit")
+    demo.add_argument("--now", help="act as if it were this ISO time (e.g. 2027-02-01T00:00:00+08:00)")
     demo.add_argument("--bind", default="127.0.0.1:8000", help="address to serve on (default 127.0.0.1:8000)")
     demo.add_argument("--workers", type=whole(1, 64), default=2, help="gunicorn workers (default 2)")
 

@@ -57,10 +57,27 @@ def cmd_publications(args) -> int:
     return 0
 
 
+def parse_now(text: str):
+    """A --now option: an ISO time with an offset, in a year a contest runs in."""
+    from datetime import datetime
+
+    try:
+        now = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError:
+        raise ArenaError(f"--now: not an ISO time: {text!r} (e.g. 2026-04-10T09:00:00+08:00)") from None
+    if now.tzinfo is None:
+        raise ArenaError("--now needs an offset or Z (e.g. 2026-01-31T16:30:00Z)")
+    if not 1970 <= now.year <= 9998:
+        raise ArenaError(f"--now: {text} is not a time a contest runs in (years 1970 to 9998)")
+    return now
+
+
 @command("scheduler")
 def cmd_scheduler(args) -> int:
     import logging
-    from datetime import datetime, timezone
+    from datetime import timezone
+
+    from arena.support import clock
 
     from arena.services import scheduler
     from arena.store.db import connect
@@ -73,19 +90,11 @@ def cmd_scheduler(args) -> int:
     if args.now and not args.once:
         raise ArenaError("--now goes with --once")
     if args.once:
-        now = None
-        if args.now:
-            try:
-                now = datetime.fromisoformat(args.now.replace("Z", "+00:00"))
-            except ValueError:
-                raise ArenaError(f"--now: not an ISO time: {args.now!r} (e.g. 2026-04-10T09:00:00+08:00)") from None
-            if now.tzinfo is None:
-                raise ArenaError("--now needs an offset or Z (e.g. 2026-01-31T16:30:00Z)")
-            if not 1970 <= now.year <= 9998:
-                raise ArenaError(f"--now: {args.now} is not a time a contest runs in (years 1970 to 9998)")
+        now = parse_now(args.now) if args.now else None
         failures: list[str] = []
-        done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None,
-                                  failed=lambda cid, period, error: failures.append(f"{cid} {period}: {error}"))
+        with clock.pretend(now):  # "as if it were T": stamps included, so T may be ahead of the clock
+            done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None,
+                                      failed=lambda cid, period, error: failures.append(f"{cid} {period}: {error}"))
         for p in done:
             print(f"published {p['contest']} {p['period']} revision {p['revision']}")
         if not done and not failures:

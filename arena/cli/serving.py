@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+from datetime import datetime
 from pathlib import Path
 
 from arena.cli.common import actor, command, open_db, print_records
@@ -25,10 +26,30 @@ def cmd_serve(args) -> int:
 
 @command("demo")
 def cmd_demo(args) -> int:
+    from arena.support import clock
+    from arena.cli.publishing import parse_now
+
+    now = parse_now(args.now) if args.now else None
+    with clock.pretend(now):  # loading and publishing as if it were --now; serving on the real clock
+        contest_id = _load_demo()
+    if args.no_serve:
+        return 0
+    from arena.http.serve import serve
+
+    base = f"http://{args.bind}"
+    print(f"serving on {base}/  (Ctrl-C stops it)")
+    print(f"  {base}/contests/{contest_id}          the latest month: tables, 龙虎榜, red flags")
+    print(f"  {base}/contests/{contest_id}/screen   the big screen (公开亮屏)")
+    print(f"  {base}/api/openapi.json               the API", flush=True)
+    serve(args.bind, args.workers)
+    return 0
+
+
+def _load_demo() -> str:
     from arena import services
+    from arena.services import demo
     from arena.engine.results import check_rows
     from arena.ingest import RawRow
-    from arena.services import demo
 
     db, settings = open_db()
     text = Path(demo.DEMO_RULES).read_text(encoding="utf-8")
@@ -39,25 +60,19 @@ def cmd_demo(args) -> int:
     print(f"demo contest {contest.id} ({contest.name}): rules version {saved['version']}, "
           f"{len(raw)} result rows (inserted {counts['inserted']}, updated {counts['updated']}, "
           f"unchanged {counts['unchanged']})")
-    done = _publish_demo_year(db, contest)
+    done, waiting = _publish_demo_year(db, contest)
     print(f"published {len(done)} periods of the demo year, each at its due moment; database {settings['DATABASE']}")
+    for moment, periods in waiting:
+        print(f"  not yet due: {', '.join(periods)} (due {moment:%Y-%m-%d %H:%M})")
     me = _program()
+    if waiting:
+        print(f"  `{me} scheduler` publishes each when it falls due")
     print("look next:")
     print(f"  {me} score {contest.id} 2026-06            # June's draft sheet, as a table")
     print(f"  {me} score {contest.id} 2026-Q2 --json     # a quarter with its red and yellow flags, as JSON")
     print(f"  {me} board {contest.id} 2026-06 -o board.png")
     print(f"  {me} token create --role organizer --name 演示   # then sign in at /console")
-    if args.no_serve:
-        return 0
-    from arena.http.serve import serve
-
-    base = f"http://{args.bind}"
-    print(f"serving on {base}/  (Ctrl-C stops it)")
-    print(f"  {base}/contests/{contest.id}          the latest month: tables, 龙虎榜, red flags")
-    print(f"  {base}/contests/{contest.id}/screen   the big screen (公开亮屏)")
-    print(f"  {base}/api/openapi.json               the API", flush=True)
-    serve(args.bind, args.workers)
-    return 0
+    return contest.id
 
 
 def _program() -> str:
@@ -69,15 +84,21 @@ def _program() -> str:
     return os.path.abspath(called) if relative.startswith("..") else relative
 
 
-def _publish_demo_year(db, contest) -> list[dict]:
-    """Publish every due period of the season, each at its own due moment, so published_at reads true."""
-    from arena.engine.calendar import due_at, season_periods
+def _publish_demo_year(db, contest) -> tuple[list[dict], list[tuple[datetime, list[str]]]]:
+    """Publish each period whose due moment has passed, at that moment, so published_at reads
+    true and never lies ahead of the clock; answer those and the (moment, periods) still waiting."""
+    from arena.support import clock
     from arena.services import publishing
+    from arena.engine.calendar import KIND_ORDER, due_at, season_periods
 
+    now = clock.now(contest.timezone)
+    moments: dict[datetime, list[str]] = {}
+    for p in sorted(season_periods(contest), key=lambda p: KIND_ORDER[p.kind]):
+        moments.setdefault(due_at(contest, p), []).append(str(p))
     done: list[dict] = []
-    for moment in sorted({due_at(contest, p) for p in season_periods(contest)}):
+    for moment in sorted(m for m in moments if m <= now):
         done += publishing.publish_due(db, moment, actor="demo")
-    return done
+    return done, [(m, moments[m]) for m in sorted(moments) if m > now]
 
 
 @command("token create")

@@ -4,8 +4,8 @@ P(u,i) = expr: numbers, + - * / ** %, parentheses, comparisons (chained too), an
 `a if c else b`, the functions min, max, abs, round(v[, d]), sqrt, log(v[, base]) (natural by
 default), clamp(v, lo, hi), and the names value, target, annual_target, ratio, rank, n, min, max,
 mean, weight, month. Parsed once, its AST walked so anything else is refused before it runs;
-figures stay within +-1e300 and nesting within 100 levels, so no expression of at most 500
-characters can run long or grow huge.
+figures stay within +-1e300 and nesting within 100 levels (calls and operands, not the length
+of a chain of + or *), so no expression of at most 500 characters can run long or grow huge.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from typing import Any, Callable, Mapping, NoReturn
 
 import simpleeval
 
+from arena.engine.formula_depth import nesting, stack_room
 from arena.engine.numbers import round_half_up
 
 NAMES = frozenset({"value", "target", "annual_target", "ratio", "rank", "n", "min", "max",
@@ -82,6 +83,16 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = MappingProxyType({
 })
 _ARITY = {"min": (2, None), "max": (2, None), "abs": (1, 1), "round": (1, 2), "sqrt": (1, 1),
           "log": (1, 2), "clamp": (3, 3)}
+# Comparisons see both sides rounded to 9 decimals (RULES.md), so float noise cannot decide
+# them: 26.4 >= mean(28.8, 24, 26.4) = 26.400000000000002 holds. vformula rounds the same way.
+COMPARISONS: Mapping[type, Callable[[Any, Any], bool]] = MappingProxyType({
+    ast.Eq: op.eq, ast.NotEq: op.ne, ast.Lt: op.lt, ast.LtE: op.le, ast.Gt: op.gt, ast.GtE: op.ge})
+
+
+def _rounded(cmp: Callable[[Any, Any], bool]) -> Callable[[Any, Any], bool]:
+    return lambda a, b: cmp(round(a, 9), round(b, 9))
+
+
 # The evaluator knows only these operators; the walk refuses every other one with a message.
 _OPERATORS: dict[type, Callable[..., Any]] = {
     ast.Add: lambda a, b: _fig(a + b), ast.Sub: lambda a, b: _fig(a - b),
@@ -89,7 +100,7 @@ _OPERATORS: dict[type, Callable[..., Any]] = {
     ast.Div: lambda a, b: _fig(a / b) if b != 0 else _fail("division by zero"),
     ast.Mod: lambda a, b: _fig(a % b) if b != 0 else _fail("division by zero (in %)"),
     ast.USub: op.neg, ast.UAdd: op.pos, ast.Not: op.not_,
-    ast.Eq: op.eq, ast.NotEq: op.ne, ast.Lt: op.lt, ast.LtE: op.le, ast.Gt: op.gt, ast.GtE: op.ge,
+    **{kind: _rounded(cmp) for kind, cmp in COMPARISONS.items()},
 }
 _SYMBOLS = {ast.FloorDiv: "//", ast.MatMult: "@", ast.LShift: "<<", ast.RShift: ">>",
             ast.BitOr: "|", ast.BitXor: "^ (use ** for powers)", ast.BitAnd: "&", ast.Invert: "~",
@@ -155,10 +166,8 @@ class _Walk:
         seg = ast.get_source_segment(self.text, node) or ""
         return FormulaError(f"{what}: {seg[:60]}" if seg else what)
 
-    def __call__(self, node: ast.AST, depth: int = 0) -> tuple[bool, Any]:
+    def __call__(self, node: ast.AST) -> tuple[bool, Any]:
         kind = type(node)
-        if depth > MAX_DEPTH:
-            raise FormulaError(f"the formula is nested more than {MAX_DEPTH} levels deep")
         if kind in _REFUSED:
             raise self.refuse(f"{_REFUSED[kind]} is not allowed", node)
         if kind is ast.Constant:
@@ -182,7 +191,7 @@ class _Walk:
         if kind not in _OPERATIONS:
             raise self.refuse(f"{kind.__name__} is not allowed", node)
         if kind is ast.Call:
-            self.callee(node, depth)
+            self.callee(node)
         for o in node.ops if kind is ast.Compare else [getattr(node, "op", None)]:
             if type(o) in _SYMBOLS:
                 raise FormulaError(f"the operator {_SYMBOLS[type(o)]} is not allowed")
@@ -191,7 +200,7 @@ class _Walk:
             items = value if isinstance(value, list) else [value]
             if fname == "func" or not items or not all(isinstance(v, ast.expr) for v in items):
                 continue
-            folded = [self(v, depth + 1) for v in items]
+            folded = [self(v) for v in items]
             constant = constant and all(c for c, _ in folded)
             consts = [ast.Constant(v) for _, v in folded]
             setattr(shallow, fname, consts if isinstance(value, list) else consts[0])
@@ -205,10 +214,10 @@ class _Walk:
             seg = (ast.get_source_segment(self.text, node) or "")[:60]
             raise FormulaError(f"the constant part '{seg}' cannot be computed: {e}") from None
 
-    def callee(self, node: ast.Call, depth: int) -> None:
+    def callee(self, node: ast.Call) -> None:
         fn = getattr(node.func, "id", None)
         if fn is None:
-            self(node.func, depth + 1)  # refuses attributes, lambdas ... with their own message
+            self(node.func)  # refuses attributes, lambdas ... with their own message
             raise self.refuse("only the listed functions may be called", node)
         if fn not in FUNCTIONS:
             what = "is a name, not a function" if fn in NAMES else "is an unknown function"
@@ -246,6 +255,9 @@ def compile_formula(expr: str, *, has_target: bool) -> Formula:
     text = expr.strip()  # simpleeval parses the stripped text: AST offsets refer to it
     if not isinstance(stmt, ast.Expr):
         raise FormulaError(f"the formula must be an expression, not a statement: {text[:60]}")
+    if nesting(stmt.value) > MAX_DEPTH:
+        raise FormulaError(f"the formula is nested more than {MAX_DEPTH} levels deep")
+    stack_room(stmt.value)
     walk = _Walk(text, has_target)
     walk(stmt.value)
     return Formula(expr, frozenset(walk.names), stmt.value)

@@ -1,8 +1,9 @@
 """A formula evaluated over a whole column at once, bit for bit what formula.py gives unit by unit.
 
 The walk mirrors simpleeval's over the same parsed tree. A sub-tree without per-unit names is
-computed once with formula.py's own operators and functions. Over arrays: + - * / and
-comparisons are IEEE operations, identical in numpy and Python; min, max and clamp keep
+computed once with formula.py's own operators and functions. Over arrays: + - * / are IEEE
+operations, identical in numpy and Python; comparisons see both sides through Python's
+round(x, 9), as formula.py's do; min, max and clamp keep
 Python's choice among equals (``b if b < a else a``); % follows CPython's float remainder;
 **, log and round call formula.py's functions (round through the proven round_half_up_array).
 Where a unit would meet an error in any branch (division by zero, a figure beyond 1e300, a
@@ -68,6 +69,12 @@ def _remainder(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     mod = np.fmod(a, b)
     moved = np.where((mod != 0) & ((b < 0) != (mod < 0)), mod + b, mod)
     return np.where(mod == 0, np.copysign(0.0, b), moved)
+
+
+def _round9(a: np.ndarray) -> np.ndarray:
+    """Python's round(x, 9) of each figure, as formula.py's comparisons take it (numpy's own
+    np.round scales by 10**9 and can differ in the last bit)."""
+    return np.array([round(x, 9) for x in a.tolist()], dtype=float)
 
 
 def _each(fn: Callable[..., Any], *cols: _Col) -> np.ndarray:
@@ -151,9 +158,10 @@ class _Walk:
                 result = self.scalar(f._OPERATORS[type(o)], left, right)
             return result
         cols = [_arr(v, self.size) for v in values]
+        rounded = [_round9(c.a) for c in cols]
         held = np.ones(self.size, dtype=bool)
-        for o, left, right in zip(node.ops, cols, cols[1:]):
-            held &= f._OPERATORS[type(o)](left.a, right.a)
+        for o, left, right in zip(node.ops, rounded, rounded[1:]):
+            held &= f.COMPARISONS[type(o)](left, right)
         return _Col(held.astype(float), True)
 
     def boolop(self, is_and: bool, nodes: list[ast.expr]) -> Any:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -24,11 +25,26 @@ from arena.support.atomic import write_atomic
 ASSETS = Path(__file__).parent.parent / "http" / "web" / "static"
 
 
+def _file_mode() -> int:
+    """What open() would give a new file under the process's umask (0644 under the usual 022):
+    a web server running as another user must be able to read the export."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
 class _Site:
     def __init__(self, out: Path, instance_path: str | None):
         self.out, self.instance = out, instance_path
         self.files: dict[str, str] = {}  # logical name -> hashed path, relative to out
+        self.names: set[str] = set()  # every file of the export, relative to out
         self.written = 0
+        self.mode = _file_mode()
+
+    def write(self, name: str, body: bytes) -> None:
+        write_atomic(self.out / name, body, self.mode)
+        self.names.add(name)
+        self.written += 1
 
     def put(self, logical: str, body: bytes) -> str:
         """Write ``body`` under a content-hashed name beside ``logical``; return that path."""
@@ -36,15 +52,16 @@ class _Site:
         digest = hashlib.sha256(body).hexdigest()[:10]
         name = str(path.with_name(f"{path.stem}.{digest}{path.suffix}"))
         target = self.out / name
-        if not target.exists():  # same name, same bytes (written whole): nothing to do
-            write_atomic(target, body)
-            self.written += 1
+        if not target.exists():
+            self.write(name, body)
+        elif target.stat().st_mode & 0o777 != self.mode:  # same bytes; an older export's 0600
+            os.chmod(target, self.mode)
+        self.names.add(name)
         self.files[logical] = name
         return name
 
     def page(self, here: str, template: str, context: dict[str, Any]) -> None:
-        write_atomic(self.out / here, pages.render(template, StaticLinks(here, self.files), **context).encode("utf-8"))
-        self.written += 1
+        self.write(here, pages.render(template, StaticLinks(here, self.files), **context).encode("utf-8"))
 
 
 def _assets(site: _Site) -> None:
@@ -88,8 +105,7 @@ def _contest(site: _Site, db, cid: str) -> None:
                   .relative_to(f"contests/{cid}").as_posix()}
                for r in publications.list_all(db, cid)]
     manifest = {"contest": cid, "name": name, "publications": listing}  # a stable name: it lists the rest
-    write_atomic(site.out / f"contests/{cid}/publications.json",
-                 json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
+    site.write(f"contests/{cid}/publications.json", json.dumps(manifest, ensure_ascii=False, indent=1).encode("utf-8"))
     units = _units(db, cid)
     for code in units:
         history = data.unit_history(db, cid, code)
@@ -106,11 +122,13 @@ def _contest(site: _Site, db, cid: str) -> None:
         site.page(f"contests/{cid}/index.html", "period.html", pages.period_context(db, cid))
         site.page(f"contests/{cid}/screen.html", "screen.html", pages.screen_context(db, cid))
     version = json.dumps({"contest": cid, "version": data.version(db, cid)})
-    write_atomic(site.out / f"contests/{cid}/screen-version.json", version.encode("utf-8"))
+    site.write(f"contests/{cid}/screen-version.json", version.encode("utf-8"))
 
 
 def export_static(db, out_dir: str | Path, *, instance_path: str | None = None) -> dict[str, Any]:
-    """Write the static site into ``out_dir``; returns {"dir", "contests", "files", "written"}."""
+    """Write the static site into ``out_dir``; returns {"dir", "contests", "files", "written"}:
+    ``files`` every file of the export, ``written`` those written now (a hashed file already
+    there is kept). Files are 0644 and folders 0755 under the usual umask."""
     site = _Site(Path(out_dir), instance_path)
     site.out.mkdir(parents=True, exist_ok=True)
     _assets(site)
@@ -124,4 +142,4 @@ def export_static(db, out_dir: str | Path, *, instance_path: str | None = None) 
         site.page("index.html", "index.html", pages.index_context(db))
     finally:
         db.conn.execute("ROLLBACK")  # it only read
-    return {"dir": str(site.out), "contests": len(listed), "files": len(site.files), "written": site.written}
+    return {"dir": str(site.out), "contests": len(listed), "files": len(site.names), "written": site.written}

@@ -18,7 +18,7 @@ from arena import services
 from arena.engine.calendar import due_periods, local_moment
 from arena.engine.periods import parse_period
 from arena.engine.sheet import score
-from arena.errors import ArenaError, ValidationFailed
+from arena.errors import ArenaError, BadRequest, ValidationFailed
 from arena.store import audit, publications, results
 from arena.store.db import transaction
 from arena.support import clock
@@ -61,6 +61,7 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
 
     The same sheet as the newest revision returns that revision unchanged; a different one
     becomes the next revision, and a revision after the first needs a note (更正说明).
+    ``now`` (default: the clock) is the stamp; one later than the clock is refused.
     ``first_only`` (the scheduler's way) returns any existing revision as it is.
     """
     wanted = services.parse_wanted(period)
@@ -80,7 +81,7 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
                 f"{wanted} is published already and its sheet has changed: revision {revision} needs a note (更正说明)",
                 [{"field": "note", "message": "required for a correction"}],
             )
-        when = clock.iso(local_moment(contest, now) if now else clock.now(contest.timezone))
+        when = clock.iso(_stamp(contest, now))
         sheet.update(revision=revision, published_at=when, note=note,
                      rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
         text = services.sheet_json(sheet)
@@ -97,6 +98,19 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
                      detail={"note": note} if note else None, now=when)
     del row["sheet"]
     return row, True
+
+
+def _stamp(contest, now: datetime | None) -> datetime:
+    """The publication's moment: ``now`` if given, never later than the clock reads, since a
+    publication stamped in the future would sort after corrections made before it."""
+    clock_now = clock.now(contest.timezone)
+    if now is None:
+        return clock_now
+    if now.replace(microsecond=0) > clock_now:
+        raise BadRequest(f"cannot stamp a publication {clock.iso(local_moment(contest, now))}: "
+                         f"that is later than the clock reads ({clock.iso(clock_now)})",
+                         [{"field": "now", "message": "later than the clock"}])
+    return local_moment(contest, now)
 
 
 def verify(db, contest_id: str, period: str, revision: int | None = None) -> dict[str, Any]:

@@ -38,8 +38,8 @@ def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
                create_only: bool = False, contest_id: str | None = None) -> dict[str, Any]:
     """Validate a rule file and store it: a new contest, or a new rules version of one.
 
-    Returns {"contest", "version", "sha256", "created", "changed"}. A file identical to the
-    version in force stores nothing.
+    Returns {"contest", "version", "sha256", "created", "changed", "warnings"}. A file identical
+    to the version in force stores nothing; warnings (engine.rules.warnings) never stop a save.
     """
     note = clean_note(note)
     contest = load_rules(yaml_text)
@@ -69,7 +69,7 @@ def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
                          contest=contest.id, target=f"rules v{version}", before=before, after=sha,
                          detail={"note": note} if note else None, now=when)
     return {"contest": contest.id, "version": version, "sha256": sha,
-            "created": not exists, "changed": changed}
+            "created": not exists, "changed": changed, "warnings": [dict(w) for w in contest.warnings]}
 
 
 def list_contests(db) -> list[dict[str, Any]]:

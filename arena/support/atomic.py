@@ -9,12 +9,15 @@ import tempfile
 from pathlib import Path
 
 
-def write_atomic(target: str | os.PathLike, data: bytes) -> None:
+def write_atomic(target: str | os.PathLike, data: bytes, mode: int | None = None) -> None:
+    """``mode``: the file's permissions (mkstemp makes it 0600, readable by its owner only)."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as f:
+            if mode is not None:
+                os.fchmod(fd, mode)  # the descriptor f owns (and closes)
             f.write(data)
         os.replace(temp, target)
     except BaseException:

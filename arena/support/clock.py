@@ -1,13 +1,36 @@
-"""The one place that reads the clock, so the engine and the store never do."""
+"""The one place that reads the clock, so the engine and the store never do.
+
+``pretend`` makes the clock read a given moment for a block: `arena scheduler --once --now T`
+and `arena demo --now T` act as if it were T (tests and rehearsals), stamps included.
+"""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
+from typing import Iterator
 from zoneinfo import ZoneInfo
+
+_PRETENDED: ContextVar[datetime | None] = ContextVar("pretended", default=None)
 
 
 def now(timezone: str = "Asia/Shanghai") -> datetime:
-    return datetime.now(ZoneInfo(timezone)).replace(microsecond=0)
+    pretended = _PRETENDED.get()
+    moment = datetime.now(ZoneInfo(timezone)) if pretended is None else pretended.astimezone(ZoneInfo(timezone))
+    return moment.replace(microsecond=0)
+
+
+@contextmanager
+def pretend(moment: datetime | None) -> Iterator[None]:
+    """Within the block, ``now()`` reads ``moment`` (aware); None leaves the real clock."""
+    if moment is not None and moment.tzinfo is None:
+        raise ValueError("pretend needs an aware moment")
+    token = _PRETENDED.set(moment)
+    try:
+        yield
+    finally:
+        _PRETENDED.reset(token)
 
 
 def iso(moment: datetime) -> str:

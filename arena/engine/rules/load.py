@@ -14,10 +14,11 @@ from typing import Any
 
 from marshmallow import ValidationError
 
-from arena.engine.formula import Formula
 from arena.engine.rules import model, schemas
+from arena.engine.formula import Formula
 from arena.engine.rules.checks import Checks
 from arena.engine.rules.problems import Problem, details, explain, format_path, quoted_keys, use_written_codes
+from arena.engine.rules.warnings import rule_warnings
 from arena.engine.rules.yaml_source import YamlError, read_yaml
 from arena.errors import ValidationFailed
 
@@ -40,7 +41,8 @@ def rules_sha256(text: str | bytes) -> str:
 
 
 def load_rules(text: str | bytes) -> model.Contest:
-    """Read, check and build the contest; raise RulesError listing every problem at once."""
+    """Read, check and build the contest; raise RulesError listing every problem at once.
+    What is accepted but probably not meant is in the model's ``warnings`` (rule_warnings)."""
     size = len(text.encode("utf-8", "surrogatepass")) if isinstance(text, str) else len(text)
     if size > MAX_BYTES:
         raise RulesError.of([{"path": "", "line": 1, "message": f"the rule file is larger than {MAX_BYTES} bytes"}])
@@ -65,7 +67,9 @@ def load_rules(text: str | bytes) -> model.Contest:
     listed = details(src, first, found)
     if listed:
         raise RulesError.of(listed)
-    return build(loaded, checks.formulas)
+    contest = build(loaded, checks.formulas)
+    warned = details(src, [], rule_warnings(src.data))
+    return dataclasses.replace(contest, warnings=tuple(warned)) if warned else contest
 
 
 def _lights(d: dict[str, Any]) -> model.Lights:

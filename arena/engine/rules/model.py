@@ -141,6 +141,8 @@ class Contest:
     awards: Awards = Awards()
     board: Board = Board()
     publish: Publish = Publish()
+    # what the file says but probably does not mean: {"path", "line", "message"}, by line
+    warnings: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
     @property
     def months(self) -> tuple[str, ...]:

@@ -119,12 +119,20 @@ class RulesVersion(Schema):
     note = nullable(fields.String())
 
 
+class RuleWarning(Schema):
+    path = req(fields.String(metadata={"description": "where in the file, e.g. board.dragon"}))
+    line = req(fields.Integer())
+    message = req(fields.String())
+
+
 class RulesSaved(Schema):
     contest = req(fields.String())
     version = req(fields.Integer())
     sha256 = fields.String(**SHA)
     created = req(fields.Boolean())
     changed = req(fields.Boolean())
+    warnings = req(fields.List(fields.Nested(RuleWarning), metadata={
+        "description": "what the file says but probably does not mean; saved all the same"}))
 
 
 class NoteQuery(Schema):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Iterable, Mapping
+
+from flask import flash
 
 from arena import services
 from arena.engine.periods import KINDS, PeriodError, parse_period, periods_containing
@@ -67,3 +69,9 @@ def problems(error: ArenaError) -> list[dict[str, Any]]:
         field = detail.get("field")
         out.append({**detail, "field_label": FIELD_LABELS.get(field, field) if field else None})
     return out
+
+
+def flash_warnings(warnings: Iterable[Mapping[str, Any]]) -> None:
+    """A rule file's warnings (saved all the same), one flash each, in the problems' words."""
+    for w in warnings:
+        flash(f"提醒（第 {w['line']} 行，{w['path'] or '文件'}）：{w['message']}", "warn")

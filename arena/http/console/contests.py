@@ -5,11 +5,11 @@ from __future__ import annotations
 from flask import flash, redirect, render_template, request, url_for
 
 from arena import services
-from arena.errors import ArenaError, BadRequest, Forbidden
+from arena.http.db import get_db
 from arena.http.console import bp
 from arena.http.console.auth import current_user
-from arena.http.console.common import allowed_contests, open_contest, problems
-from arena.http.db import get_db
+from arena.http.console.common import allowed_contests, flash_warnings, open_contest, problems
+from arena.errors import ArenaError, BadRequest, Forbidden
 from arena.store import publications, results
 
 
@@ -40,6 +40,7 @@ def create_contest():
                                problems=problems(error), source_lines=lines,
                                filename=upload.filename if upload else None), error.status
     flash(f"已创建比赛 {done['contest']}（规则第 {done['version']} 版）。", "ok")
+    flash_warnings(done["warnings"])
     return redirect(url_for("console.contest", contest_id=done["contest"]))
 
 

@@ -13,15 +13,16 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from arena import services
-from arena.engine.rules import load_rules
-from arena.errors import ArenaError, BadRequest, NotFound, ValidationFailed
+
+from arena.services import preview
+from arena.http.db import get_db
 from arena.http.console import bp
 from arena.http.console.auth import current_user
-from arena.http.console.common import chosen_period, open_contest, problems
-from arena.http.console.textdiff import diff_texts
-from arena.http.db import get_db
-from arena.services import preview
+from arena.http.console.common import chosen_period, flash_warnings, open_contest, problems
+from arena.engine.rules import load_rules
+from arena.errors import ArenaError, BadRequest, NotFound, ValidationFailed
 from arena.store import contests
+from arena.http.console.textdiff import diff_texts
 
 
 @bp.route("/contests/<contest_id>/rules")
@@ -47,11 +48,12 @@ def edit_rules(contest_id: str):
                 flash(f"内容与现行第 {done['version']} 版相同，没有保存新版本。", "ok")
             else:
                 flash(f"已保存为第 {done['version']} 版。", "ok")
+            flash_warnings(done["warnings"])
             return redirect(url_for("console.rules_page", contest_id=contest_id, month=month))
         if action == "preview":
             page["preview"] = _preview(contest_id, text, month)
         else:
-            _check(contest_id, text)
+            page["warnings"] = _check(contest_id, text).warnings
             page["checked"] = True
     except ArenaError as error:
         lines = text.splitlines()
@@ -70,11 +72,12 @@ def _preview(contest_id: str, text: str, month: str) -> dict[str, Any]:
     return {**found, "ranks": ranks, "model": model}
 
 
-def _check(contest_id: str, text: str) -> None:
+def _check(contest_id: str, text: str) -> Any:
     model = load_rules(text)
     if model.id != contest_id:
         raise ValidationFailed(f"规则文件的比赛编号是 {model.id!r}，不是 {contest_id!r}",
                                [{"path": "contest.id", "message": f"expected {contest_id!r}"}])
+    return model
 
 
 def _save(contest_id: str, text: str, note: str) -> dict[str, Any]:
