@@ -17,6 +17,7 @@ from arena.engine.rules import load_rules, rules_sha256
 from arena.engine.sheet import Results, score, scored_months, sheet_months
 from arena.errors import BadRequest, Conflict, Forbidden
 from arena.ingest import parse_results
+from arena.ingest_limits import XlsxLimits
 from arena.plain_text import clean_note
 from arena.store import audit, contests, results
 from arena.store.db import transaction
@@ -78,10 +79,10 @@ def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
 
 
 def import_results(db, contest_id: str, data: bytes, *, fmt: str, actor: str,
-                   only_unit: str | None = None) -> dict[str, int]:
+                   only_unit: str | None = None, xlsx: XlsxLimits | None = None) -> dict[str, int]:
     """Parse, check and store result rows: all of them or none. Returns the counts."""
     contest, _ = contest_rules(db, contest_id)
-    rows = check_rows(contest, parse_results(data, fmt))
+    rows = check_rows(contest, parse_results(data, fmt, xlsx=xlsx))
     return store_results(db, contest, rows, actor=actor, only_unit=only_unit)
 
 
