@@ -4,6 +4,7 @@ JSON 4xx (or 507/503) that changes nothing, while the service goes on answering 
 from __future__ import annotations
 
 import json
+import re
 import threading
 import urllib.error
 import urllib.request
@@ -297,3 +298,36 @@ def test_serve_says_it_is_up_on_a_writable_database(world, monkeypatch, capsys):
     monkeypatch.setenv("ARENA_DATABASE", world.path)
     assert main(["serve", "--workers", "1"]) == 0
     assert "serving on" in capsys.readouterr().out and started == [1]
+
+
+# -- the OpenAPI document ------------------------------------------------------------------
+
+PERIOD_SAMPLES = ["2026", "2026-01", "2026-12", "2026-Q1", "2026-Q4", "2026-H1", "2026-H2", "0000-01", "2026-13",
+                  "2026-00", "2026-Q5", "2026-H3", "26-01", "2026-1", "2026-01 ", "x", "", "2026-q1"]
+
+
+def test_the_document_declares_the_patterns_the_api_accepts(world):
+    from arena.api.spec_patterns import TEXT
+    from arena.engine.periods import PeriodError, parse_period
+
+    spec = world.client().get("/api/openapi.json").get_json()
+    params = {(path, p["in"], p["name"]): p for path, ops in spec["paths"].items()
+              for op in [{"parameters": ops.get("parameters", [])}, *(o for o in ops.values() if isinstance(o, dict))]
+              for p in op.get("parameters", [])}
+    period_patterns = {p["schema"]["pattern"] for (path, where, name), p in params.items() if name == "period"}
+    assert len(period_patterns) == 1 and len([k for k in params if k[2] == "period"]) >= 8
+    pattern = period_patterns.pop()
+    for sample in PERIOD_SAMPLES:  # the pattern and the parser agree, both ways
+        try:
+            parse_period(sample)
+            parsed = True
+        except PeriodError:
+            parsed = False
+        assert bool(re.search(pattern, sample)) == parsed, sample
+    assert params[("/api/contests/{cid}/standing", "query", "unit")]["required"] is True
+    rules_body = spec["paths"]["/api/contests"]["post"]["requestBody"]["content"]["application/yaml"]["schema"]
+    assert rules_body["minLength"] == 1 and rules_body["pattern"] == TEXT
+    for text, ok in (("version: 1\n", True), ("  \n\t", False), ("a\x00b", False), ("中文\r\n", True)):
+        assert bool(re.search(TEXT, text)) == ok, repr(text)
+    publish = spec["components"]["schemas"]["PublishRequest"]["properties"]
+    assert publish["period"]["pattern"] == pattern and "pattern" in publish["note"]

@@ -38,9 +38,8 @@ ROW_FIELDS = {"unit": _regex(CODE), "key": _regex(IDENT), "period": MONTH}
 def tighten(spec: dict[str, Any]) -> dict[str, Any]:
     """``spec`` with the real patterns of parameters, bodies and request fields (changed in place)."""
     for path, operations in spec.get("paths", {}).items():
-        for operation in operations.values():
-            if not isinstance(operation, dict):
-                continue
+        shared = {"parameters": operations.get("parameters", [])}  # a path's own, for all its operations
+        for operation in [shared, *(op for op in operations.values() if isinstance(op, dict))]:
             for parameter in operation.get("parameters", []):
                 pattern = PARAMETERS.get(parameter.get("name")) if parameter.get("in") in ("path", "query") else None
                 if pattern and parameter.get("schema", {}).get("type") == "string":
