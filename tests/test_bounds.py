@@ -331,3 +331,16 @@ def test_the_document_declares_the_patterns_the_api_accepts(world):
         assert bool(re.search(TEXT, text)) == ok, repr(text)
     publish = spec["components"]["schemas"]["PublishRequest"]["properties"]
     assert publish["period"]["pattern"] == pattern and "pattern" in publish["note"]
+
+
+def test_a_storage_error_outside_a_transaction_is_still_503_not_500(world, monkeypatch):
+    import sqlite3
+
+    from arena import services
+
+    def broken(db):
+        raise sqlite3.OperationalError("unable to open database file")
+
+    monkeypatch.setattr(services, "list_contests", broken)
+    error = assert_error_body(world.client().get("/api/contests"), 503)
+    assert error["code"] == "read_only" and "unable to open database file" in error["message"]
