@@ -7,6 +7,7 @@ mapping a test passes. Unknown or ill-typed settings are refused at start with t
 from __future__ import annotations
 
 import os
+import re
 import runpy
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,20 @@ def _bool(text: str) -> bool:
     raise ValueError(f"not a boolean: {text!r} (use true or false)")
 
 
+_SOURCE = re.compile(r"'self'|'none'|(?:[a-z][a-z0-9+.-]*:)?(?://)?[A-Za-z0-9*._-]+(?::[0-9*]+)?(?:/[^\s;,']*)?\Z")
+
+
+def frame_sources(text: str) -> str:
+    """CSP frame-ancestors sources ('self', https://wall.example.cn), space-separated; refuse
+    anything that could break out of the header (a ';', a quote, a control character)."""
+    parts = text.split()
+    bad = [p for p in parts if not _SOURCE.match(p)]
+    if bad or not parts:
+        raise ValueError(f"not CSP frame-ancestors sources: {' '.join(bad) or '(empty)'} "
+                         "(e.g. 'self' https://wall.example.cn, or 'none')")
+    return " ".join(parts)
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE", None, str, "Path of the SQLite file; default instance/arena.db."),
     Setting("BUSY_TIMEOUT_MS", 10_000, int, "How long a writer waits for SQLite's lock, in milliseconds."),
@@ -41,6 +56,12 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("CJK_FONT", None, str, "A font file with Chinese glyphs for images; default: a system CJK font, else mpl-font's."),
     Setting("CACHE_MAX_AGE", 300, int, "Cache-Control max-age, in seconds, for published (immutable) data."),
     Setting("AUTH_FAILURES_PER_MINUTE", 10, int, "Failed token attempts allowed per client address per minute (429 beyond)."),
+    Setting("MAX_XLSX_ROWS", 200_000, int, "Most data rows read from one .xlsx workbook; its sheets' rows, cells and "
+                                          "shared strings are capped from it before parsing (413 beyond)."),
+    Setting("MAX_XLSX_SECONDS", 20, int, "Longest one .xlsx workbook is parsed, in seconds (413 beyond)."),
+    Setting("FRAME_ANCESTORS", "'none'", frame_sources, "Who may frame the public pages (a big-screen wall), as "
+                                                        "CSP frame-ancestors sources: 'self' https://wall.example.cn; "
+                                                        "the console and the API are never framed."),
     Setting("TRUSTED_PROXIES", 0, int, "Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For and "
                                        "X-Forwarded-Proto name the client's address and scheme; 0 trusts none."),
 )

@@ -88,6 +88,18 @@ class Busy(ArenaError):
         self.retry_after = retry_after
 
 
+class InsufficientStorage(ArenaError):
+    """The disk (or the database's page limit) is full: the write was rolled back."""
+
+    status, code = 507, "insufficient_storage"
+
+
+class ReadOnly(ArenaError):
+    """The database cannot be written (a read-only file or mount, a folder that went away)."""
+
+    status, code = 503, "read_only"
+
+
 class ConfigError(ArenaError):
     """A setting that is unknown or ill-typed; raised at start, never during a request."""
 

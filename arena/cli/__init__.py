@@ -6,6 +6,7 @@ Errors go to stderr with a non-zero exit status, never a traceback (ARENA_DEBUG=
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 
 from arena.cli import contests, files, publishing, serving  # noqa: F401  (importing registers the commands)
@@ -35,8 +36,20 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # the reader left (`arena score … --json | head`): not an error of ours
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so exit's flush stays quiet
         return 141
+    except sqlite3.Error as exc:  # a full or read-only disk met outside a transaction: one plain line
+        from arena.store.db import storage_error
+
+        mapped = storage_error(exc)
+        if mapped is None or os.environ.get("ARENA_DEBUG"):
+            return _internal(exc)
+        print(f"arena: {mapped}", file=sys.stderr)
+        return 1
     except Exception as exc:  # a bug: say so plainly; the traceback only on request
-        if os.environ.get("ARENA_DEBUG"):
-            raise
-        print(f"arena: internal error: {type(exc).__name__}: {exc} (ARENA_DEBUG=1 shows the traceback)", file=sys.stderr)
-        return 70
+        return _internal(exc)
+
+
+def _internal(exc: Exception) -> int:
+    if os.environ.get("ARENA_DEBUG"):
+        raise exc
+    print(f"arena: internal error: {type(exc).__name__}: {exc} (ARENA_DEBUG=1 shows the traceback)", file=sys.stderr)
+    return 70

@@ -46,11 +46,13 @@ def cmd_contest_load(args) -> int:
 def cmd_results_import(args) -> int:
     from arena import services
     from arena.ingest import detect_format
+    from arena.ingest.limits import XlsxLimits
 
-    db, _ = open_db()
+    db, settings = open_db()
     data = read_file(args.file)
     fmt = args.format or detect_format(args.file, None)
-    counts = services.import_results(db, args.contest, data, fmt=fmt, actor=actor())
+    counts = services.import_results(db, args.contest, data, fmt=fmt, actor=actor(),
+                                     xlsx=XlsxLimits.from_settings(settings))
     print("inserted {inserted}, updated {updated}, unchanged {unchanged}".format(**counts))
     return 0
 

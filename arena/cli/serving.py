@@ -17,10 +17,11 @@ TOKEN_COLUMNS = [("id", "id", True), ("name", "name", False), ("role", "role", F
 
 @command("serve")
 def cmd_serve(args) -> int:
-    from arena.http.serve import serve
+    from arena.http.serve import prepare, serve
 
+    prepare()  # the database opens and takes writes before we say the server is up
     print(f"serving on http://{args.bind}/ with {args.workers or 'default'} workers (Ctrl-C stops it)", flush=True)
-    serve(args.bind, args.workers, args.threads)
+    serve(args.bind, args.workers, args.threads, prepared=True)
     return 0
 
 

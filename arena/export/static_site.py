@@ -68,8 +68,10 @@ def _assets(site: _Site) -> None:
     for name in ("arena.css", "screen.js"):
         site.put(f"assets/{name}", (ASSETS / name).read_bytes())
     font = fonts.web_font()
-    site.put(f"assets/cjk-font{font.suffix.lower()}", font.read_bytes())
-    site.files["assets/cjk-font"] = site.files[f"assets/cjk-font{font.suffix.lower()}"]
+    name = site.put(f"assets/cjk-font{font.suffix.lower()}", font.read_bytes())
+    site.files["assets/cjk-font"] = name
+    css = (ASSETS / "font.css").read_text(encoding="utf-8").replace("../fonts/cjk-font", PurePosixPath(name).name)
+    site.put("assets/font.css", css.encode("utf-8"))
 
 
 def _period_files(site: _Site, db, cid: str, period: str) -> None:

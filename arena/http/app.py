@@ -14,6 +14,7 @@ from flask import Flask
 from werkzeug.exceptions import HTTPException
 
 from arena import config
+from arena.http import headers
 from arena.errors import ArenaError
 from arena.http import db
 from arena.http.errors import error_response
@@ -47,6 +48,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     db.init_app(app)
     _register_errors(app)
     _register_blueprints(app)
+    headers.init_app(app)
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:  # else one address (the proxy's) would share every client's failed-token count
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -79,6 +81,14 @@ def _register_errors(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):  # a bug: logged in full, answered without internals
+        import sqlite3
+
+        from arena.store.db import storage_error
+
+        mapped = storage_error(error) if isinstance(error, sqlite3.Error) else None
+        if mapped is not None:  # a full or read-only disk met outside a transaction
+            log.error("storage: %s", error)
+            return app.handle_user_exception(mapped)
         log.exception("unhandled error")
         body = ArenaError("internal error: the request was not completed")
         body.status, body.code = 500, "internal_error"

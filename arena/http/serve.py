@@ -53,21 +53,24 @@ def options(bind: str, workers: int, threads: int = 1) -> dict[str, Any]:
 
 
 def prepare(test_config: Mapping[str, Any] | None = None) -> str:
-    """Check the settings and migrate once in the master; returns the database path."""
+    """Check the settings, migrate once in the master and check the database takes writes
+    (ReadOnly or InsufficientStorage otherwise); returns the database path."""
     from arena import config
-    from arena.store.db import connect, migrate
+    from arena.store.db import check_writable, connect, migrate
 
     settings = config.load(test_config)
     db = connect(settings["DATABASE"], settings["BUSY_TIMEOUT_MS"])
     try:
         migrate(db)
+        check_writable(db)
     finally:
         db.close()
     return settings["DATABASE"]
 
 
 def serve(bind: str = "127.0.0.1:8000", workers: int | None = None, threads: int = 1,
-          test_config: Mapping[str, Any] | None = None) -> None:
+          test_config: Mapping[str, Any] | None = None, prepared: bool = False) -> None:
     """Run gunicorn in the foreground until it is stopped (Ctrl-C or SIGTERM)."""
-    prepare(test_config)
+    if not prepared:
+        prepare(test_config)
     ArenaServer(options(bind, workers or default_workers(), threads), test_config).run()

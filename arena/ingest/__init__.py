@@ -12,6 +12,7 @@ from arena.engine.results import paused_gc
 from arena.errors import UnsupportedMediaType
 from arena.ingest.csv_file import parse_csv
 from arena.ingest.json_file import parse_json
+from arena.ingest.limits import XlsxLimits
 from arena.ingest.rows import RawRow
 from arena.ingest.xlsx_file import parse_xlsx
 
@@ -38,10 +39,14 @@ def detect_format(filename: str | None, content_type: str | None) -> str:
     )
 
 
-def parse_results(data: bytes, fmt: str, *, max_rows: int = MAX_ROWS) -> list[RawRow]:
-    """Read ``data`` as ``fmt`` (json | csv | xlsx) into raw rows; blank lines and rows are skipped."""
+def parse_results(data: bytes, fmt: str, *, max_rows: int = MAX_ROWS,
+                  xlsx: XlsxLimits | None = None) -> list[RawRow]:
+    """Read ``data`` as ``fmt`` (json | csv | xlsx) into raw rows; blank lines and rows are skipped.
+    A workbook is also bounded by ``xlsx`` (default: the settings' defaults)."""
     readers = {"json": parse_json, "csv": parse_csv, "xlsx": parse_xlsx}
     if fmt not in readers:
         raise UnsupportedMediaType(f"未知的格式 {fmt!r}：请用 json、csv 或 xlsx")
     with paused_gc():
+        if fmt == "xlsx":
+            return parse_xlsx(bytes(data), max_rows, xlsx)
         return readers[fmt](bytes(data), max_rows)

@@ -1,16 +1,20 @@
 """Reading an XLSX result file: the first sheet, a header row naming the columns.
 
 Rows are numbered as the sheet numbers them; cell values are kept as openpyxl reads them
-(numbers, dates, text). A zip that would unpack to gigabytes is refused before it is opened.
+(numbers, dates, text). A zip that would unpack to gigabytes, or whose sheets would cost more
+than ``XlsxLimits`` allow, is refused before it is opened (limits); parsing stops at the
+row cap and at the deadline.
 """
 
 from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 
-from arena.errors import BadRequest, PayloadTooLarge
+from arena.errors import BadRequest, PayloadTooLarge, ValidationFailed
+from arena.ingest.limits import MAX_COLUMNS, XlsxLimits, check_package
 from arena.ingest.rows import Problems, RawRow, read_header, too_many
 
 MAX_UNPACKED = 1 << 30  # an .xlsx is a zip: refuse one that would unpack to gigabytes
@@ -24,7 +28,7 @@ def _percent(cell) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in shown
 
 
-def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
+def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None) -> list[RawRow]:
     from openpyxl import load_workbook  # heavy import, needed only here
     from openpyxl.utils import get_column_letter
 
@@ -35,6 +39,10 @@ def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:  # zipfile enforces these declared sizes
         if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED:
             raise BadRequest(f"工作簿解压后超过 {MAX_UNPACKED >> 20} MiB")
+        limits = limits or XlsxLimits()
+        wide = check_package(archive, limits)
+    max_rows = min(max_rows, limits.rows)
+    deadline = time.monotonic() + limits.seconds  # monotonic: a cap on work, not a time of day
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         sheet = book.worksheets[0]
@@ -44,7 +52,10 @@ def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
     try:
         sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) dimension
         columns, width = None, 0
-        for n, row in enumerate(sheet.iter_rows(), start=1):
+        for n, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS if wide else None), start=1):
+            if n % 1000 == 0 and time.monotonic() > deadline:
+                raise PayloadTooLarge(f"工作簿读取超过 {limits.seconds:g} 秒（已读到第 {n} 行），已停止："
+                                      "请拆分文件，或另存为 CSV 再上传")
             cells = [c.value for c in row]
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
@@ -65,7 +76,7 @@ def parse_xlsx(data: bytes, max_rows: int) -> list[RawRow]:
             rows.append(RawRow(n, *(padded[i] for i in columns)))
             if len(rows) > max_rows:
                 raise too_many(max_rows)
-    except (BadRequest, PayloadTooLarge):
+    except (BadRequest, PayloadTooLarge, ValidationFailed):
         raise
     except Exception as exc:  # a broken sheet inside a valid zip
         raise BadRequest(f"第一个工作表无法读取（{type(exc).__name__}: {exc}）") from None

@@ -135,12 +135,13 @@ def verify(db, contest_id: str, period: str, revision: int | None = None) -> dic
 
 
 def publish_due(db, now: datetime, *, actor: str = "scheduler",
-                failed: Callable[[str, str, ArenaError], None] | None = None) -> list[dict[str, Any]]:
+                failed: Callable[[str, str, Exception], None] | None = None) -> list[dict[str, Any]]:
     """Publish every period that is due at ``now`` and was never published, oldest first.
 
     Never re-publishes a period that has a publication: corrections are made by hand. A period
     that cannot be published (a formula dividing by zero, say) stops its own contest there, so
-    its periods stay in order, and is passed to ``failed`` (default: logged); other contests go on.
+    its periods stay in order, and is passed to ``failed`` (default: logged); other contests go on,
+    whatever the failure was (a bug in one contest must not leave every other one unpublished).
     """
     done = []
     for listed in services.list_contests(db):
@@ -155,10 +156,13 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler",
                 row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True)
                 if created:
                     done.append(row)
-        except ArenaError as error:
+        except Exception as error:  # noqa: BLE001  (each contest on its own: see above)
+            if not isinstance(error, ArenaError):
+                log.exception("cannot publish %s %s: unexpected error", listed["id"], period or "(its periods)")
             (failed or _log_failure)(listed["id"], str(period or ""), error)
     return done
 
 
-def _log_failure(contest_id: str, period: str, error: ArenaError) -> None:
-    log.error("cannot publish %s %s: %s", contest_id, period or "(its periods)", error)
+def _log_failure(contest_id: str, period: str, error: Exception) -> None:
+    if isinstance(error, ArenaError):  # else logged above, with its traceback
+        log.error("cannot publish %s %s: %s", contest_id, period or "(its periods)", error)

@@ -16,6 +16,7 @@ from arena.engine.rules.model import Contest
 from arena.engine.sheet import Results, score, scored_months, sheet_months
 from arena.errors import BadRequest, Forbidden
 from arena.ingest import parse_results
+from arena.ingest.limits import XlsxLimits
 from arena.services.rules import contest_rules
 from arena.store import audit, results
 from arena.store.db import transaction
@@ -23,10 +24,10 @@ from arena.support import clock
 
 
 def import_results(db, contest_id: str, data: bytes, *, fmt: str, actor: str,
-                   only_unit: str | None = None) -> dict[str, int]:
+                   only_unit: str | None = None, xlsx: XlsxLimits | None = None) -> dict[str, int]:
     """Parse, check and store result rows: all of them or none. Returns the counts."""
     contest, _ = contest_rules(db, contest_id)
-    rows = check_rows(contest, parse_results(data, fmt))
+    rows = check_rows(contest, parse_results(data, fmt, xlsx=xlsx))
     return store_results(db, contest, rows, actor=actor, only_unit=only_unit)
 
 

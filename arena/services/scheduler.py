@@ -52,16 +52,21 @@ def build(open_db: Callable, tick_seconds: int = 300, kind: type[BaseScheduler] 
         """(Re)read every contest's publish block and set its cron jobs; then make a pass."""
         db = open_db()
         try:
-            contests = [services.contest_rules(db, c["id"])[0] for c in services.list_contests(db)]
+            for listed in services.list_contests(db):
+                try:  # one contest's rules that cannot be read must not stop the others' jobs
+                    _add_jobs(scheduler, services.contest_rules(db, listed["id"])[0], open_db)
+                except Exception:  # noqa: BLE001
+                    log.exception("cannot schedule %s", listed["id"])
         finally:
             db.close()
-        for contest in contests:
-            for name, rule in (("monthly", contest.publish.monthly), ("quarterly", contest.publish.quarterly)):
-                hour, minute = rule.at.split(":")
-                trigger = CronTrigger(day=rule.day, hour=int(hour), minute=int(minute), timezone=contest.timezone)
-                scheduler.add_job(one_pass, trigger, args=[open_db], id=f"{contest.id}:{name}",
-                                  replace_existing=True)
         one_pass(open_db)
 
     scheduler.add_job(refresh, "interval", seconds=tick_seconds, id="tick", next_run_time=clock.now("UTC"))
     return scheduler
+
+
+def _add_jobs(scheduler: BaseScheduler, contest, open_db: Callable) -> None:
+    for name, rule in (("monthly", contest.publish.monthly), ("quarterly", contest.publish.quarterly)):
+        hour, minute = rule.at.split(":")
+        trigger = CronTrigger(day=rule.day, hour=int(hour), minute=int(minute), timezone=contest.timezone)
+        scheduler.add_job(one_pass, trigger, args=[open_db], id=f"{contest.id}:{name}", replace_existing=True)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import sqlite_utils
 
-from arena.errors import Busy, ConfigError
+from arena.errors import ArenaError, Busy, ConfigError, InsufficientStorage, ReadOnly
 from arena.store.migrations import MIGRATIONS
 
 
@@ -73,21 +73,57 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:  # busy_timeout passed while another write held the lock
         if "locked" not in str(exc) and "busy" not in str(exc):
-            raise
+            raise storage_error(exc) or exc from None
         raise Busy("the database is busy with another write (a large import, say): nothing was changed; "
                    "try again in a few seconds") from None
     try:
         yield db
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-    try:
         conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:  # a full disk shows at a write or at COMMIT
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        mapped = storage_error(exc)
+        if mapped is None:
+            raise
+        raise mapped from None
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+
+
+# SQLite's primary result codes (sqlite3.h) of the errors a person can fix on the host
+_FULL, _READONLY, _IOERR, _CANTOPEN = 13, 8, 10, 14
+
+
+def storage_error(exc: sqlite3.Error) -> ArenaError | None:
+    """The ArenaError for a database that is full or cannot be written, else None (a bug)."""
+    code = (getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF
+    text = str(exc)
+    if code == _FULL or "database or disk is full" in text:
+        return InsufficientStorage(f"the disk holding the database is full ({text}): nothing was changed; "
+                                   "free space on the server, then try again")
+    if code in (_READONLY, _CANTOPEN, _IOERR) or "readonly database" in text or "unable to open" in text:
+        return ReadOnly(f"the database cannot be written ({text}): nothing was changed; "
+                        "check the database file, its folder and its disk on the server")
+    return None
+
+
+def check_writable(db: sqlite_utils.Database) -> None:
+    """Take the write lock and write the header, then roll back: a read-only or full database
+    raises ReadOnly or InsufficientStorage now, not at the first request that writes."""
+    conn = db.conn
+    pages, limit = (conn.execute(f"PRAGMA {p}").fetchone()[0] for p in ("page_count", "max_page_count"))
+    if pages >= limit:
+        raise InsufficientStorage(f"the database is full: {pages} pages of at most {limit}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute(f"PRAGMA user_version = {schema_version(db)}")
+    except sqlite3.OperationalError as exc:
+        raise storage_error(exc) or exc from None
+    finally:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
 
 
 def require_transaction(db: sqlite_utils.Database) -> None:

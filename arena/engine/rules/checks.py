@@ -75,12 +75,18 @@ class Checks:
 
     def units(self, units: Any) -> None:
         first: dict[str, int] = {}
+        folded: dict[str, tuple[str, int]] = {}  # codes name folders and URLs: U2 and u2 would collide
         for i, u in _items(units):
             code, group = u.get("code"), u.get("group")
             if isinstance(code, str):
                 if code in first:
                     self.add(("units", i, "code"), f"unit code {code} is listed twice (also units[{first[code]}])")
+                elif code.casefold() in folded:
+                    other, j = folded[code.casefold()]
+                    self.add(("units", i, "code"), f"unit code {code} differs from {other} (units[{j}]) only in "
+                             "upper and lower case: codes must differ in more than case (they name folders)")
                 first.setdefault(code, i)
+                folded.setdefault(code.casefold(), (code, i))
                 self.unit_group.setdefault(code, group if isinstance(group, str) else None)
             self.group_exists(("units", i, "group"), group)
 

@@ -17,7 +17,8 @@ from marshmallow import ValidationError
 from arena.engine.rules import model, schemas
 from arena.engine.formula import Formula
 from arena.engine.rules.checks import Checks
-from arena.engine.rules.problems import Problem, details, explain, format_path, quoted_keys, use_written_codes
+from arena.engine.rules.problems import (MAX_PROBLEMS, Problem, capped, details, explain, format_path, open_mapping,
+                                        quoted_keys, use_written_codes)
 from arena.engine.rules.warnings import rule_warnings
 from arena.engine.rules.yaml_source import YamlError, read_yaml
 from arena.errors import ValidationFailed
@@ -31,7 +32,9 @@ class RulesError(ValidationFailed):
     @classmethod
     def of(cls, details: list[dict[str, Any]]) -> "RulesError":
         n = len(details)
-        return cls(f"the rule file has {n} problem{'' if n == 1 else 's'}", details)
+        shown = capped(details)
+        listed = f" (the first {MAX_PROBLEMS} are listed)" if len(shown) < n else ""
+        return cls(f"the rule file has {n} problem{'' if n == 1 else 's'}{listed}", shown)
 
 
 def rules_sha256(text: str | bytes) -> str:
@@ -47,7 +50,7 @@ def load_rules(text: str | bytes) -> model.Contest:
     if size > MAX_BYTES:
         raise RulesError.of([{"path": "", "line": 1, "message": f"the rule file is larger than {MAX_BYTES} bytes"}])
     try:
-        src = read_yaml(text)
+        src = read_yaml(text, open_keys=open_mapping)
     except YamlError as exc:
         raise RulesError.of([{"path": format_path(exc.path), "line": exc.line, "message": exc.message}]) from None
     if not isinstance(src.data, dict):

@@ -14,6 +14,7 @@ from typing import Any
 from arena.engine.rules.yaml_source import Source, quote_hint
 
 LABELS = {"code": "unit code", "group": "group id"}
+MAX_PROBLEMS = 200  # listed; a file with more is surely not one to fix line by line
 Problem = tuple[tuple, str]
 
 
@@ -39,6 +40,20 @@ def explain(src: Source, path: tuple, message: str) -> str:
     else:
         label = LABELS.get(path[-1], format_path(path)) if path[0] == "units" else format_path(path)
     return quote_hint(label, *src.raw[path])
+
+
+def open_mapping(path: tuple) -> bool:
+    """True for a mapping keyed by codes or ids (any number of keys), for read_yaml's key limit."""
+    return _code_map(path) is not None
+
+
+def capped(listed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first MAX_PROBLEMS problems, and a last one saying how many more were found."""
+    if len(listed) <= MAX_PROBLEMS:
+        return listed
+    more = len(listed) - MAX_PROBLEMS
+    return listed[:MAX_PROBLEMS] + [{"path": "", "line": listed[MAX_PROBLEMS]["line"],
+                                     "message": f"… and {more} more problems not listed"}]
 
 
 def _code_map(parent: tuple) -> str | None:

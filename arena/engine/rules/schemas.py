@@ -45,13 +45,26 @@ class Lights(Strict):
             raise ValidationError(f"must not be below green ({green:g}): a lag turns yellow above green", "yellow")
 
 
+MAX_SEASON_MONTHS = 60  # five years: every month of a season is scored, drafted and scheduled
+SEASON_YEARS = (1970, 9998)  # a season's due dates (the month after it) must stay in the calendar
+
+
 class Season(Strict):
     start, end = Month(required=True), Month(required=True)
 
     @validates_schema
     def _order(self, data: dict[str, Any], **kw: Any) -> None:
+        low, high = SEASON_YEARS
+        for key in ("start", "end"):
+            if not low <= int(data[key][:4]) <= high:
+                raise ValidationError(f"must be a month of the years {low} to {high}", key)
         if data["start"] > data["end"]:
             raise ValidationError(f"must not be before start ({data['start']})", "end")
+        (y0, m0), (y1, m1) = (map(int, data[k].split("-")) for k in ("start", "end"))
+        months = (y1 - y0) * 12 + m1 - m0 + 1
+        if months > MAX_SEASON_MONTHS:
+            raise ValidationError(f"the season has {months} months; at most {MAX_SEASON_MONTHS} "
+                                  f"({MAX_SEASON_MONTHS // 12} years) are allowed", "end")
 
 
 class Contest(Strict):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 from yaml.events import (AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent,
@@ -20,6 +20,7 @@ from yaml.events import (AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEv
 from yaml.nodes import ScalarNode
 
 MAX_DEPTH = 50
+MAX_KEYS = 100  # in a mapping of fixed keys: the widest schema has about 20, so more is a flood
 CORE = "tag:yaml.org,2002:"
 SCALAR_TAGS = {CORE + t for t in ("str", "int", "float", "bool", "null", "timestamp")}
 _KINDS = {CORE + "int": "an integer", CORE + "float": "a number", CORE + "timestamp": "a date",
@@ -108,10 +109,11 @@ def show_tag(tag: str) -> str:
 class _Builder:
     """A safe loader's parser, with a builder in place of the composer and constructor."""
 
-    def __init__(self, text: str):
+    def __init__(self, text: str, open_keys: Callable[[Path], bool] | None = None):
         super().__init__(text)  # type: ignore[call-arg]
         self.out = Source()
         self.at: Path = ()  # where the builder is, for syntax errors
+        self.open_keys = open_keys  # mappings keyed by codes (any number of keys); None: no limit
 
     def document(self) -> Source:
         self.get_event()  # stream start
@@ -164,6 +166,10 @@ class _Builder:
                 self.out.raw_keys[sub] = (value, key)
             if key in mapping:
                 self.problem(sub, _line(key_event), f"the key {key} is written twice")
+            elif len(mapping) == MAX_KEYS and self.open_keys is not None and not self.open_keys(path):
+                # stop here: reading on would only list thousands of unknown keys, slowly
+                raise YamlError(f"more than {MAX_KEYS} keys in one mapping, which takes far fewer; "
+                                "reading stopped here", _line(key_event), path)
             self.out.key_lines[sub] = _line(key_event)
             mapping[key] = self.value(sub)
         self.get_event()
@@ -203,15 +209,16 @@ if getattr(yaml, "CSafeLoader", None) is not None:
     _LOADERS[True] = type("CBuilder", (_Builder, yaml.CSafeLoader), {})
 
 
-def read_yaml(text: str | bytes, *, libyaml: bool = True) -> Source:
-    """Read one YAML document safely; raise YamlError for anything that stops reading."""
+def read_yaml(text: str | bytes, *, libyaml: bool = True, open_keys: Callable[[Path], bool] | None = None) -> Source:
+    """Read one YAML document safely; raise YamlError for anything that stops reading. With
+    ``open_keys``, a mapping it does not name as open (keyed by codes) holds at most MAX_KEYS."""
     decoded = decode(text)
     if not decoded.strip():
         raise YamlError("the rule file is empty", 1)
     fast = libyaml and True in _LOADERS
     builder = None
     try:
-        builder = _LOADERS[fast](decoded)
+        builder = _LOADERS[fast](decoded, open_keys)
         return builder.document()
     except yaml.reader.ReaderError as exc:
         code = exc.character if isinstance(exc.character, int) else 0
@@ -223,7 +230,7 @@ def read_yaml(text: str | bytes, *, libyaml: bool = True) -> Source:
         if fast and "nesting depth" in str(exc.problem):
             # libyaml >= 0.2.6 refuses deep nesting itself, scanning ahead of the builder, so it
             # cannot say where; the pure parser reads lazily and stops at MAX_DEPTH with the path
-            return read_yaml(decoded, libyaml=False)
+            return read_yaml(decoded, libyaml=False, open_keys=open_keys)
         mark = exc.problem_mark or exc.context_mark
         what = "; ".join(p for p in (exc.context, exc.problem) if p)
         path = builder.at if builder is not None else ()

@@ -8,6 +8,7 @@ from flask import current_app, json
 from flask.views import MethodView
 
 from arena.http.api.base import Blueprint, access, public
+from arena.http.api.spec_patterns import tighten
 
 blp = Blueprint("meta", __name__, url_prefix="/api", description="The API's own description")
 
@@ -21,5 +22,5 @@ class OpenAPI(MethodView):
         text = current_app.extensions["arena-openapi"]
         if text is None:
             api = current_app.extensions["flask-smorest"]["apis"][""]["ext_obj"]
-            text = current_app.extensions["arena-openapi"] = json.dumps(api.spec.to_dict())
+            text = current_app.extensions["arena-openapi"] = json.dumps(tighten(api.spec.to_dict()))
         return public(text, hashlib.sha256(text.encode()).hexdigest(), revalidate=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask import current_app
 from flask.views import MethodView
 
 from arena import services
@@ -12,6 +13,7 @@ from arena.http.api import auth, bodies, schemas
 from arena.http.api.base import Blueprint, access, raw_body
 from arena.http.db import get_db
 from arena.ingest import parse_results
+from arena.ingest.limits import XlsxLimits
 from arena.store import publications, results
 from arena.store.db import transaction
 
@@ -49,7 +51,7 @@ class Results(MethodView):
         if who.role == "unit" and not contest.self_report:
             raise Forbidden(f"比赛 {cid} 不允许单位自行报送成绩（self_report: false）")
         data, fmt = bodies.results_body()
-        rows = check_rows(contest, parse_results(data, fmt))
+        rows = check_rows(contest, parse_results(data, fmt, xlsx=XlsxLimits.from_settings(current_app.config)))
         if who.role != "unit":
             return services.store_results(db, contest, rows, actor=who.actor)
         with transaction(db):  # holds the write lock: no publication can slip in between

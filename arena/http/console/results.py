@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 
 from arena import services
 from arena.engine.rules.model import Contest
@@ -19,6 +19,7 @@ from arena.http.console.auth import current_user
 from arena.http.console.common import chosen_period, open_contest, problems
 from arena.http.db import get_db
 from arena.ingest import detect_format
+from arena.ingest.limits import XlsxLimits
 from arena.store import results
 
 
@@ -38,7 +39,8 @@ def upload_results(contest_id: str):
             raise BadRequest("请选择要上传的成绩文件（CSV、Excel 或 JSON）",
                              [{"field": "file", "message": "no file chosen"}])
         fmt = detect_format(upload.filename, upload.mimetype)
-        counts = services.import_results(get_db(), contest_id, upload.read(), fmt=fmt, actor=current_user().actor)
+        counts = services.import_results(get_db(), contest_id, upload.read(), fmt=fmt, actor=current_user().actor,
+                                         xlsx=XlsxLimits.from_settings(current_app.config))
     except ArenaError as error:
         month = chosen_period(request.form.get("month"), model, months_only=True)
         return _page(row, model, month, error=error, filename=upload.filename if upload else None), error.status

@@ -4,6 +4,10 @@
   var root = document.getElementById("screen");
   if (!root) { return; }
   var slides = root.querySelectorAll(".slide");
+  // each slide's row count sizes its table (CSS --rows); set here, as the CSP allows no style attribute
+  for (var s = 0; s < slides.length; s++) {
+    slides[s].style.setProperty("--rows", slides[s].getAttribute("data-rows") || "12");
+  }
   var pager = root.querySelectorAll(".pager span");
   var current = 0;
 
