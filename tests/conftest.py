@@ -23,6 +23,35 @@ def own_instance(tmp_path_factory):
         yield
 
 
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch):
+    """Argon2id still, with a small cost: the default profile's 64 MiB per hash is slow when
+    every console test signs in (the parameters live in each hash, so both kinds verify)."""
+    from argon2 import PasswordHasher
+
+    from arena import passwords
+
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def driven_clock():
+    """The clock (arena.clock) fixed at a moment the test moves: ``tick(seconds)``."""
+    from arena import clock
+
+    class Driven:
+        moment = 1_780_000_000.0
+
+        def tick(self, seconds: float) -> None:
+            self.moment += seconds
+            clock.drive(self.moment)
+
+    driven = Driven()
+    clock.drive(driven.moment)
+    yield driven
+    clock.drive(None)
+
+
 @pytest.fixture
 def db(tmp_path):
     from arena.store.db import connect, migrate

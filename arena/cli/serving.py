@@ -84,8 +84,13 @@ def cmd_token_create(args) -> int:
     from arena import tokens
 
     db, _ = open_db()
+    owner = None
+    if args.owner:
+        from arena import accounts
+
+        owner = accounts.require(db, args.owner)
     token, _row = tokens.issue(db, role=args.role, name=args.name, unit=args.unit, contest=args.contest,
-                               expires_days=args.expires, actor=actor())
+                               expires_days=args.expires, actor=actor(), owner=owner)
     print(token)  # alone on stdout, so scripts can capture it
     return 0
 

@@ -124,8 +124,17 @@ def _v2_tokens(db: sqlite_utils.Database) -> None:
         db.conn.execute(statement)
 
 
+def _v3_accounts(db: sqlite_utils.Database) -> None:
+    from arena.store import audit_chain, sessions, users  # accounts, sessions, the audit's hash chain
+
+    for statement in (*users.SCHEMA, *sessions.SCHEMA):
+        db.conn.execute(statement)
+    db.conn.execute("ALTER TABLE tokens ADD COLUMN owner INTEGER REFERENCES users(id)")  # NULL: made before accounts
+    audit_chain.add_chain(db)
+
+
 # Append only: a released migration is never edited; a change is a new entry.
-MIGRATIONS: tuple[Migration, ...] = (_v1, _v2_tokens)
+MIGRATIONS: tuple[Migration, ...] = (_v1, _v2_tokens, _v3_accounts)
 
 
 def connect(path: str, busy_timeout_ms: int = 10000) -> sqlite_utils.Database:
