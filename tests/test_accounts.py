@@ -163,3 +163,19 @@ def test_personal_tokens_never_exceed_their_owner(cli):
     assert code == 1 and "高于" in err
     code, out, _ = cli("token", "create", "--role", "organizer", "--name", "脚本", "--owner", "org1")
     assert code == 0 and out.strip()
+
+
+def test_the_demo_makes_and_prints_its_accounts_and_says_totp_is_off(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path))
+    code, out, _ = cli("demo", "--no-serve")
+    assert code == 0 and "ARENA_REQUIRE_TOTP=0" in out
+    for username, role, _name, contest, unit, password in __import__("arena.demo").demo.DEMO_ACCOUNTS:
+        assert f"{username}" in out and password in out
+    from arena.store.db import connect
+
+    db = connect(str(tmp_path / "arena.db"))
+    lanshan = users.find(db, "lanshan")
+    assert (lanshan["role"], lanshan["contest"], lanshan["unit"], lanshan["must_change"]) == \
+        ("unit", "linyi-2026", "371302", 0)
+    assert signin.attempt(db, "lanshan", "Demo-lanshan-2026!", client="t")["username"] == "lanshan"
+    assert cli("demo", "--no-serve")[0] == 0  # again: the accounts are reset, not duplicated
