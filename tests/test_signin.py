@@ -211,3 +211,11 @@ def test_tokens_made_before_accounts_keep_working(app):
     secret, _ = make_token(app, "organizer", "旧令牌")
     who = app.test_client().get("/api/whoami", headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert who["role"] == "organizer"
+
+
+def test_only_a_csrf_checked_post_signs_in(app):
+    make_account(app, "organizer", "甲", "jia")
+    client = app.test_client()
+    answer = client.open("/login", method="HEAD", data={"username": "jia", "password": PASSWORD})
+    assert answer.status_code == 200 and client.get("/console/").status_code == 302
+    assert audit_rows(app, "signin.failure") == [] and audit_rows(app, "signin.success") == []

@@ -50,7 +50,7 @@ def require_account():
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     wanted = auth.safe_next(request.values.get("next"))
-    if request.method == "GET":
+    if request.method != "POST":  # HEAD too: only a POST (CSRF-checked) ever signs in
         if g.account is not None:
             return redirect(wanted or home_of(g.account))
         return render_template("console/login.html", next=wanted)
