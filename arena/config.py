@@ -64,6 +64,9 @@ SETTINGS: tuple[Setting, ...] = (
                                                         "the console and the API are never framed."),
     Setting("TRUSTED_PROXIES", 0, int, "Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For and "
                                        "X-Forwarded-Proto name the client's address and scheme; 0 trusts none."),
+    Setting("IDLE_MINUTES", 30, int, "A signed-in session ends after this many minutes without a request."),
+    Setting("REQUIRE_TOTP", True, _bool, "Admins and organizers must set up a TOTP second factor before they can act."),
+    Setting("AUDIT_KEEP_DAYS", 180, int, "Audit rows younger than this many days are never deleted (arena audit purge)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from api_world import World, build_world
-from console_client import make_token, sign_in
+from console_client import make_account, sign_in
 from helpers import SMALL_RULES, month_rows
 
 
@@ -21,6 +21,35 @@ def own_instance(tmp_path_factory):
         patch.setenv("ARENA_INSTANCE", str(tmp_path_factory.mktemp("instance")))
         patch.delenv("ARENA_DATABASE", raising=False)
         yield
+
+
+@pytest.fixture(autouse=True)
+def cheap_argon2(monkeypatch):
+    """Argon2id still, with a small cost: the default profile's 64 MiB per hash is slow when
+    every console test signs in (the parameters live in each hash, so both kinds verify)."""
+    from argon2 import PasswordHasher
+
+    from arena.services import passwords
+
+    monkeypatch.setattr(passwords, "HASHER", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture
+def driven_clock():
+    """The clock (arena.support.clock) fixed at a moment the test moves: ``tick(seconds)``."""
+    from arena.support import clock
+
+    class Driven:
+        moment = 1_780_000_000.0
+
+        def tick(self, seconds: float) -> None:
+            self.moment += seconds
+            clock.drive(self.moment)
+
+    driven = Driven()
+    clock.drive(driven.moment)
+    yield driven
+    clock.drive(None)
 
 
 @pytest.fixture
@@ -56,7 +85,10 @@ def app(tmp_path):
     from arena import create_app, services
     from arena.http.db import get_db
 
-    app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "test-secret", "TESTING": True})
+    # TOTP is off here so the console's tests sign in with a password; tests/test_signin.py
+    # covers the factor with it on
+    app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "test-secret", "TESTING": True,
+                      "REQUIRE_TOTP": False})
     with app.app_context():
         db = get_db()
         services.save_rules(db, SMALL_RULES, actor="setup")
@@ -67,8 +99,8 @@ def app(tmp_path):
 
 @pytest.fixture
 def organizer(app):
-    """A test client of ``app`` signed in with an organizer token named 考核办张三."""
-    secret, _ = make_token(app, "organizer", "考核办张三")
+    """A test client of ``app`` signed in as the organizer zhangsan (考核办张三)."""
+    make_account(app, "organizer", "考核办张三", "zhangsan")
     client = app.test_client()
-    assert sign_in(client, secret).status_code == 302
+    assert sign_in(client, "zhangsan").status_code == 302
     return client

@@ -43,9 +43,10 @@ API = {
 # Routes outside /api (pages, console, static files): by path prefix, longest first.
 # "anyone may GET": every role gets the same answer, never 401/403/5xx.
 # "own sign-in": the console signs in with its session cookie; a bearer token changes nothing.
-PAGES = {"/console": "own sign-in", "": "anyone may GET"}
+PAGES = {"/console": "own sign-in", "/login": "own sign-in", "/logout": "own sign-in", "/account": "own sign-in",
+         "/me": "own sign-in", "": "anyone may GET"}
 SAMPLES = {"cid": "small", "contest_id": "small", "period": "2026-02", "unit": "A", "code": "A", "fmt": "png",
-           "filename": "no-such-file.css", "version": "1"}
+           "filename": "no-such-file.css", "version": "1", "username": "nobody"}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 

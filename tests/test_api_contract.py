@@ -503,11 +503,11 @@ def test_pages_are_html_in_chinese(world, url, words):
     assert "8675.3" not in text  # nothing unpublished
 
 
-def test_the_console_signs_in_with_a_token(world):
+def test_the_console_signs_in_with_an_account(world):
     response = world.client().get("/console", follow_redirects=True)
     text = response.get_data(as_text=True)
-    assert response.status_code == 200 and response.request.path == "/console/signin"
-    assert 'name="token"' in text and "令牌" in text
+    assert response.status_code == 200 and response.request.path == "/login"
+    assert 'name="username"' in text and 'name="password"' in text and 'name="token"' not in text
 
 
 # -- the CLI ---------------------------------------------------------------------------------------

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
 
 import pytest
 from console_client import (
+    PASSWORD,
     SMALL_CSV,
     csrf_of,
     dump,
     form_token,
+    make_account,
     make_token,
     sign_in,
+    text,
 )
 from helpers import SMALL_RULES
 
@@ -21,118 +23,114 @@ from helpers import SMALL_RULES
 def test_pages_need_signing_in(app):
     answer = app.test_client().get("/console/contests/small/results")
     assert answer.status_code == 302
-    assert answer.headers["Location"] == "/console/signin?next=/console/contests/small/results"
+    assert answer.headers["Location"] == "/login?next=/console/contests/small/results"
 
 
-def test_sign_in_keeps_only_the_token_id_in_a_strict_cookie(app):
-    secret, token_id = make_token(app, "organizer", "考核办张三")
+def test_the_old_token_sign_in_address_leads_to_login(app):
+    answer = app.test_client().get("/console/signin?next=/console/audit")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/login?next=/console/audit"
+
+
+def test_sign_in_keeps_only_a_session_id_in_a_strict_cookie(app):
+    make_account(app, "organizer", "考核办张三", "zhangsan")
     client = app.test_client()
-    answer = sign_in(client, secret)
+    answer = sign_in(client, "zhangsan")
     assert answer.status_code == 302 and answer.headers["Location"] == "/console/"
     cookie = answer.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/console" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Path=/" in cookie
     assert "Secure" not in cookie  # plain HTTP in this test: a Secure cookie would never come back
-    value = client.get_cookie("session", path="/console").value
+    value = client.get_cookie("session").value
     session = app.session_interface.get_signing_serializer(app).loads(value)
-    assert set(session) <= {"token_id", "at", "csrf", "_flashes"} and session["token_id"] == token_id
-    assert secret not in json.dumps(session)
+    assert set(session) <= {"sid", "csrf", "_flashes"} and len(session["sid"]) >= 43
+    assert "zhangsan" not in json.dumps(session) and PASSWORD not in json.dumps(session)
     home = client.get("/console/").get_data(as_text=True)
     assert "考核办张三" in home and "小擂台" in home
 
 
 @pytest.mark.parametrize("how", ["https", "setting"])
 def test_cookie_is_secure_over_https_or_when_configured(app, how):
-    secret, _ = make_token(app, "organizer", "甲")
+    make_account(app, "organizer", "甲", "jia")
     if how == "setting":
         app.config["SESSION_COOKIE_SECURE"] = True
     client = app.test_client()
     base = "https://localhost" if how == "https" else "http://localhost"
-    page = client.get("/console/signin", base_url=base).get_data(as_text=True)
-    answer = client.post("/console/signin", base_url=base, data={"token": secret, "csrf_token": csrf_of(page)})
+    page = client.get("/login", base_url=base).get_data(as_text=True)
+    answer = client.post("/login", base_url=base,
+                         data={"username": "jia", "password": PASSWORD, "csrf_token": csrf_of(page)})
     assert answer.status_code == 302 and "Secure" in answer.headers["Set-Cookie"]
 
 
-def test_unit_token_cannot_enter(app):
-    secret, _ = make_token(app, "unit", "甲县填报员", contest="small", unit="A")
+def test_a_unit_account_cannot_enter_the_console(app):
+    make_account(app, "unit", "甲县填报员", "jiaxian", contest="small", unit="A")
     client = app.test_client()
-    answer = sign_in(client, secret)
-    assert answer.status_code == 403
-    assert "单位令牌不能进入管理后台" in answer.get_data(as_text=True)
-    assert client.get("/console/").status_code == 302  # still not signed in
+    answer = sign_in(client, "jiaxian")
+    assert answer.status_code == 302 and answer.headers["Location"] == "/me"
+    refused = client.get("/console/")
+    assert refused.status_code == 403 and "不能进入管理后台" in refused.get_data(as_text=True)
 
 
-def test_wrong_token_is_refused_and_rate_limited(app):
-    app.config["AUTH_FAILURES_PER_MINUTE"] = 3
+def test_a_token_no_longer_signs_in_to_the_console(app):
     secret, _ = make_token(app, "organizer", "甲")
     client = app.test_client()
-    for _ in range(3):
-        answer = sign_in(client, "not-a-token")
-        assert answer.status_code == 401 and "令牌无效" in answer.get_data(as_text=True)
-    answer = sign_in(client, secret)  # even the right token waits out the minute
-    assert answer.status_code == 429 and "失败次数过多" in answer.get_data(as_text=True)
+    page = client.get("/login").get_data(as_text=True)
+    answer = client.post("/login", data={"token": secret, "csrf_token": csrf_of(page)})
+    assert answer.status_code == 401 and client.get("/console/").status_code == 302
 
 
-def test_revoked_token_ends_the_session_at_once(app, organizer):
+def test_wrong_passwords_from_one_address_are_slowed(app):
+    app.config["AUTH_FAILURES_PER_MINUTE"] = 3
+    for name in ("jia", "yiyi"):
+        make_account(app, "organizer", name, name)
+    client = app.test_client()
+    for name in ("jia", "yiyi", "jia"):  # spread over two accounts: neither locks
+        answer = sign_in(client, name, "Wrong-pass-1")
+        assert answer.status_code == 401 and "用户名、密码或动态口令不正确" in text(answer)
+    answer = sign_in(client, "yiyi")  # even the right password waits out the minute
+    assert answer.status_code == 429 and "失败次数过多" in text(answer) and int(answer.headers["Retry-After"]) >= 1
+
+
+def test_disabling_the_account_ends_the_session_at_once(app, organizer):
+    from arena.services import accounts
     from arena.http.db import get_db
-    from arena.services import tokens
 
     assert organizer.get("/console/").status_code == 200
     with app.app_context():
-        for row in tokens.list_tokens(get_db()):
-            tokens.revoke(get_db(), row["id"], actor="admin")
+        accounts.disable(get_db(), "zhangsan", actor="admin")
     answer = organizer.get("/console/contests/small/draft")
-    assert answer.status_code == 302 and answer.headers["Location"].startswith("/console/signin")
+    assert answer.status_code == 302 and answer.headers["Location"].startswith("/login")
     assert "登录已失效" in organizer.get(answer.headers["Location"]).get_data(as_text=True)
 
 
-def test_expired_token_ends_the_session(app, monkeypatch):
-    from arena.http.db import get_db
-    from arena.store import tokens
-    from arena.store.db import transaction
-
-    soon = datetime.now(timezone.utc) + timedelta(seconds=2)
-    with app.app_context():
-        db = get_db()
-        with transaction(db):
-            tokens.create(db, token="secret-expiring", name="临时", role="organizer", contest=None, unit=None,
-                          created_by="setup", now="2026-01-01T00:00:00+00:00", expires_at=soon.isoformat())
-    client = app.test_client()
-    assert sign_in(client, "secret-expiring").status_code == 302
-    assert client.get("/console/").status_code == 200
-    monkeypatch.setattr("arena.http.principals.epoch", lambda: soon.timestamp() + 1)  # the console reads it too
-    assert client.get("/console/").status_code == 302
-
-
 def test_sign_out(organizer):
-    answer = organizer.post("/console/signout", data={"csrf_token": form_token(organizer)})
+    answer = organizer.post("/logout", data={"csrf_token": form_token(organizer)})
     assert answer.status_code == 302
     assert organizer.get("/console/").status_code == 302
 
 
-def test_next_never_leaves_the_console(app):
-    secret, _ = make_token(app, "organizer", "甲")
+def test_next_never_leaves_the_site(app):
+    make_account(app, "organizer", "甲", "jia")
     for target, expected in (("/console/audit", "/console/audit"), ("https://evil.example/", "/console/"),
                              ("//evil.example/console", "/console/"), ("/api/audit", "/console/"),
                              ("/console/x\r\nSet-Cookie: a=b", "/console/"), ("/console/contests/small\n", "/console/")):
-        assert sign_in(app.test_client(), secret, next=target).headers["Location"] == expected
+        assert sign_in(app.test_client(), "jia", next=target).headers["Location"] == expected
     client = app.test_client()
-    sign_in(client, secret)
-    assert client.get("/console/signin?next=/console/contests/small%0a").headers["Location"] == "/console/"
+    sign_in(client, "jia")
+    assert client.get("/login?next=/console/contests/small%0a").headers["Location"] == "/console/"
 
 
 def test_a_version_number_beyond_sqlite_is_not_found(organizer):
     assert organizer.get("/console/contests/small/rules/versions/99999999999999999999").status_code == 404
 
 
-def test_a_token_scoped_to_one_contest_sees_only_it(app):
+def test_an_account_scoped_to_one_contest_sees_only_it(app):
     from arena import services
     from arena.http.db import get_db
 
     with app.app_context():
         services.save_rules(get_db(), SMALL_RULES.replace("id: small", "id: other"), actor="setup")
-    secret, _ = make_token(app, "organizer", "只管小擂台", contest="small")
+    make_account(app, "organizer", "只管小擂台", "xiao", contest="small")
     client = app.test_client()
-    sign_in(client, secret)
+    sign_in(client, "xiao")
     home = client.get("/console/").get_data(as_text=True)
     assert "/console/contests/small" in home and "/console/contests/other" not in home
     assert client.get("/console/contests/other/draft").status_code == 403
@@ -191,11 +189,11 @@ def test_the_same_posts_from_the_console_itself_do_change_things(app, organizer,
 
 
 def test_cross_site_sign_out_and_sign_in_are_refused(app, organizer):
-    assert organizer.post("/console/signout", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
+    assert organizer.post("/logout", headers={"Sec-Fetch-Site": "cross-site"}).status_code == 403
     assert organizer.get("/console/").status_code == 200  # still signed in
-    secret, _ = make_token(app, "organizer", "乙")
+    make_account(app, "organizer", "乙", "yiyi")
     stranger = app.test_client()
-    assert stranger.post("/console/signin", data={"token": secret}).status_code == 403  # login CSRF
+    assert stranger.post("/login", data={"username": "yiyi", "password": PASSWORD}).status_code == 403  # login CSRF
     assert stranger.get("/console/").status_code == 302
 
 

@@ -36,12 +36,14 @@ BAD_CSV = GOOD_CSV.replace("B,inv,2026-04,16.0", "B,inv,2026-04,十六")  # CSV 
 
 @pytest.fixture
 def served(tmp_path):
-    """The app on 127.0.0.1:<free port> in a thread, with the small contest and an organizer token."""
+    """The app on 127.0.0.1:<free port> in a thread, with the small contest and an organizer
+    account (zhangsan) whose TOTP secret the test knows."""
+    import pyotp
     from werkzeug.serving import make_server
 
     from arena import create_app, services
     from arena.http.db import get_db
-    from arena.services import tokens
+    from console_client import make_account
 
     app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "browser-test"})
     with app.app_context():
@@ -49,7 +51,8 @@ def served(tmp_path):
         services.save_rules(db, SMALL_RULES, actor="setup")
         rows = [r for m in ("2026-01", "2026-02", "2026-03") for r in month_rows(m)]
         services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="setup")
-        secret, _ = tokens.issue(db, role="organizer", name="考核办张三", actor="setup")
+    secret = pyotp.random_base32()
+    make_account(app, "organizer", "考核办张三", "zhangsan", totp=secret)
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -126,10 +129,15 @@ def test_console_end_to_end(served, browser, tmp_path):
     if SHOTS.exists():
         shutil.rmtree(SHOTS)
 
+    import pyotp
+    from console_client import PASSWORD
+
     driver.get(f"{base}/console/")
-    assert driver.current_url == f"{base}/console/signin?next=/console/"
+    assert driver.current_url == f"{base}/login?next=/console/"
     shoot(driver, "01-signin")
-    find(driver, "#token").send_keys(secret)
+    find(driver, "#username").send_keys("zhangsan")
+    find(driver, "#password").send_keys(PASSWORD)
+    find(driver, "#code").send_keys(pyotp.TOTP(secret).now())
     press(driver, "#signin")
     assert "欢迎，考核办张三" in find(driver, "main").text
     shoot(driver, "02-contests")
@@ -189,7 +197,7 @@ def test_console_end_to_end(served, browser, tmp_path):
     shoot(driver, "11-publications")
     driver.get(f"{base}/console/audit?contest=small")
     audit = find(driver, "#audit").text
-    assert "token 1 (考核办张三)" in audit and "发布" in audit and "保存规则" in audit
+    assert "user zhangsan (考核办张三)" in audit and "发布" in audit and "保存规则" in audit
     shoot(driver, "12-audit")
 
     # no CSP violation, no missing asset; only the refused upload's 422 (the page said why)
@@ -210,4 +218,4 @@ def test_console_end_to_end(served, browser, tmp_path):
     press(driver, "#signout")
     assert "已退出登录" in find(driver, "main").text
     driver.get(f"{base}/console/audit")
-    assert driver.current_url.startswith(f"{base}/console/signin")
+    assert driver.current_url.startswith(f"{base}/login")

@@ -15,7 +15,7 @@ KINDS = {
     "api json": ("GET", "/api/contests", 200, "application/json"),
     "page": ("GET", "/contests/small", 200, "text/html"),
     "screen": ("GET", "/contests/small/screen", 200, "text/html"),
-    "console": ("GET", "/console/signin", 200, "text/html"),
+    "console": ("GET", "/login", 200, "text/html"),
     "image": ("GET", "/api/contests/small/boards/2026-03.png", 200, "image/png"),
     "svg": ("GET", "/api/contests/small/boards/2026-03.svg", 200, "image/svg+xml"),
     "xlsx": ("GET", "/api/contests/small/scores/2026-03.xlsx", 200,
@@ -67,7 +67,7 @@ def test_frame_ancestors_lets_a_wall_frame_the_public_pages_only(tmp_path, monke
     page = client.get("/contests/small/screen")
     assert directives(page.headers["Content-Security-Policy"])["frame-ancestors"] == "'self' https://wall.example.cn"
     assert "X-Frame-Options" not in page.headers
-    for path in ("/console/signin", "/api/contests"):
+    for path in ("/login", "/api/contests"):
         answer = client.get(path)
         assert directives(answer.headers["Content-Security-Policy"])["frame-ancestors"] == "'none'", path
         assert answer.headers["X-Frame-Options"] == "DENY"
@@ -91,7 +91,7 @@ INLINE = [(r"<script(?![^>]*\bsrc=)[^>]*>", "an inline script"), (r"\sstyle=", "
           (r"javascript:", "a javascript: URL")]
 
 
-@pytest.mark.parametrize("template", sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("arena/*/templates/**/*.html")))
+@pytest.mark.parametrize("template", sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("arena/http/*/templates/**/*.html")))
 def test_templates_hold_no_inline_script_style_or_handler(template):
     text = (ROOT / template).read_text(encoding="utf-8")
     found = [what for pattern, what in INLINE if re.search(pattern, text)]

@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     tc.add_argument("--unit", help="unit code (role unit)")
     tc.add_argument("--contest", help="contest id: the only contest the token may act on (required for unit)")
     tc.add_argument("--expires", type=int, metavar="DAYS", help="expire after DAYS days (default: never)")
+    tc.add_argument("--owner", metavar="USERNAME", help="the account that owns it: never more than it may do")
     tok.add_parser("list", help="every token (never its secret)")
     tr = tok.add_parser("revoke", help="revoke a token by id")
     tr.add_argument("id", type=whole(1, 2**63 - 1))
@@ -98,4 +99,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     exp = sub.add_parser("export-static", help="every publication as JSON, PNG and HTML for a static host")
     exp.add_argument("dir")
+
+    from arena.cli import accounts  # user and audit
+
+    accounts.add_parsers(sub)
     return parser

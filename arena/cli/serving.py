@@ -35,12 +35,14 @@ def cmd_demo(args) -> int:
         contest_id = _load_demo()
     if args.no_serve:
         return 0
+    os.environ["ARENA_REQUIRE_TOTP"] = "0"  # the served app (and its workers) read it at start
     from arena.http.serve import serve
 
     base = f"http://{args.bind}"
     print(f"serving on {base}/  (Ctrl-C stops it)")
     print(f"  {base}/contests/{contest_id}          the latest month: tables, 龙虎榜, red flags")
     print(f"  {base}/contests/{contest_id}/screen   the big screen (公开亮屏)")
+    print(f"  {base}/login                          sign in (console, /me for 兰山区)")
     print(f"  {base}/api/openapi.json               the API", flush=True)
     serve(args.bind, args.workers)
     return 0
@@ -72,7 +74,10 @@ def _load_demo() -> str:
     print(f"  {me} score {contest.id} 2026-06            # June's draft sheet, as a table")
     print(f"  {me} score {contest.id} 2026-Q2 --json     # a quarter with its red and yellow flags, as JSON")
     print(f"  {me} board {contest.id} 2026-06 -o board.png")
-    print(f"  {me} token create --role organizer --name 演示   # then sign in at /console")
+    print("demo accounts (sign in at /login; the demo turns TOTP off: ARENA_REQUIRE_TOTP=0, "
+          "so no second factor is asked for):")
+    for account in demo.demo_accounts(db):
+        print(f"  {account['username']:<10} {account['password']:<22} {account['role']} ({account['name']})")
     return contest.id
 
 
@@ -107,8 +112,13 @@ def cmd_token_create(args) -> int:
     from arena.services import tokens
 
     db, _ = open_db()
+    owner = None
+    if args.owner:
+        from arena.services import accounts
+
+        owner = accounts.require(db, args.owner)
     token, _row = tokens.issue(db, role=args.role, name=args.name, unit=args.unit, contest=args.contest,
-                               expires_days=args.expires, actor=actor())
+                               expires_days=args.expires, actor=actor(), owner=owner)
     print(token)  # alone on stdout, so scripts can capture it
     return 0
 

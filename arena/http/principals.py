@@ -10,7 +10,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
-from arena.store import tokens
+from arena.store import tokens, users
 
 RANK = {"anonymous": 0, "unit": 1, "organizer": 2, "admin": 3}
 
@@ -22,10 +22,13 @@ class Principal:
     name: str = ""
     contest: str | None = None  # scope: None means every contest
     unit: str | None = None
+    account: str | None = None  # the username of a signed-in person (the console)
 
     @property
     def actor(self) -> str:
         """How the audit trail and the results table name this caller."""
+        if self.account is not None:
+            return f"user {self.account} ({self.name})"
         return f"token {self.token_id} ({self.name})" if self.token_id is not None else "anonymous"
 
     def at_least(self, role: str) -> bool:
@@ -50,4 +53,6 @@ def principal_for(db, token: str, now: datetime) -> Principal | None:
         return None
     if row["expires_at"] is not None and datetime.fromisoformat(row["expires_at"]) <= now:
         return None
+    if row["owner"] is not None and users.get(db, row["owner"])["disabled_at"] is not None:
+        return None  # disabling revokes them too; this holds even for a row revoked by hand
     return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"])

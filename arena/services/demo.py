@@ -191,3 +191,31 @@ def write_csv(rows: Iterable[dict], path: str | Path) -> None:
 
 def _text(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else repr(float(value))
+
+
+# The demo's accounts: fixed, printed passwords (a demo, never a real install), no first-sign-in
+# change, and TOTP turned off for the demo's server (cli.serving sets ARENA_REQUIRE_TOTP=0).
+DEMO_ACCOUNTS = (
+    ("admin", "admin", "演示管理员", None, None, "Demo-admin-2026!"),
+    ("organizer", "organizer", "演示考核办", None, None, "Demo-organizer-2026!"),
+    ("lanshan", "unit", "兰山区填报员", "linyi-2026", "371302", "Demo-lanshan-2026!"),
+)
+
+
+def demo_accounts(db) -> list[dict]:
+    """Make (or reset) the demo's accounts with their printed passwords; returns them."""
+    from arena.services import accounts
+    from arena.services import passwords
+    from arena.store import users
+    from arena.store.db import transaction
+
+    made = []
+    for username, role, name, contest, unit, password in DEMO_ACCOUNTS:
+        if users.find(db, username) is None:
+            accounts.create_user(db, username=username, role=role, name=name, actor="demo", contest=contest, unit=unit)
+        user = users.find(db, username)
+        with transaction(db):
+            users.update(db, user["id"], password_hash=passwords.hash_password(password), must_change=0,
+                         disabled_at=None)
+        made.append({"username": username, "role": role, "name": name, "password": password})
+    return made

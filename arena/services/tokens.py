@@ -32,8 +32,11 @@ def _check_name(name: str) -> str:
 
 
 def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, unit: str | None = None,
-          expires_days: int | None = None) -> tuple[str, dict[str, Any]]:
-    """Make a token; returns (the token, its stored row). A unit token names its contest and unit."""
+          expires_days: int | None = None, owner: dict | None = None) -> tuple[str, dict[str, Any]]:
+    """Make a token; returns (the token, its stored row). A unit token names its contest and unit.
+    An ``owner`` account's token never carries more than the account may do."""
+    if owner is not None:
+        _within_owner(owner, role, contest, unit)
     if role not in tokens.ROLES:
         raise _problem("role", f"role must be one of {', '.join(tokens.ROLES)}")
     name = _check_name(name)
@@ -53,7 +56,8 @@ def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, u
             if unit is not None and unit not in {u["code"] for u in contests.list_units(db, contest)}:
                 raise _problem("unit", f"contest {contest!r} has no unit {unit!r}")
         token_id = tokens.create(db, token=token, name=name, role=role, contest=contest, unit=unit,
-                                 created_by=actor, now=clock.iso(now), expires_at=expires_at)
+                                 created_by=actor, now=clock.iso(now), expires_at=expires_at,
+                                 owner=None if owner is None else owner["id"])
         audit.record(db, actor=actor, action="token.create", contest=contest, target=f"token {token_id}",
                      after=_row_sha256(tokens.get(db, token_id)),
                      detail={"name": name, "role": role, "unit": unit, "expires_at": expires_at},
@@ -74,8 +78,23 @@ def revoke(db, token_id: int, *, actor: str) -> bool:
     return done
 
 
-def list_tokens(db) -> list[dict[str, Any]]:
-    return tokens.list_tokens(db)
+def list_tokens(db, owner: int | None = None) -> list[dict[str, Any]]:
+    return tokens.list_tokens(db, owner)
+
+
+def _within_owner(owner: dict, role: str, contest: str | None, unit: str | None) -> None:
+    """Same role or lower (admin > organizer > unit), the owner's contest and unit scope kept."""
+    rank = {"unit": 1, "organizer": 2, "admin": 3}
+    if owner["disabled_at"] is not None:
+        raise _problem("owner", f"账号 {owner['username']} 已停用，不能生成令牌")
+    if owner["role"] not in rank:
+        raise _problem("owner", f"{owner['role']} 账号暂无接口权限，不能生成令牌")
+    if rank.get(role, 99) > rank[owner["role"]]:
+        raise _problem("role", f"令牌的角色 {role} 高于账号 {owner['username']} 的角色 {owner['role']}")
+    if owner["contest"] is not None and contest != owner["contest"]:
+        raise _problem("contest", f"账号 {owner['username']} 只管比赛 {owner['contest']}，令牌也只能限于它")
+    if owner["unit"] is not None and unit != owner["unit"]:
+        raise _problem("unit", f"账号 {owner['username']} 只管单位 {owner['unit']}，令牌也只能限于它")
 
 
 def _row_sha256(row: dict) -> str:

@@ -1,7 +1,8 @@
 """The audit trail: who did what, when, with the before and after hashes.
 
-Append-only: triggers in the schema abort any UPDATE or DELETE of an audit row. Times are
-ISO strings from the caller; the store never reads the clock.
+Append-only: triggers in the schema abort any UPDATE or DELETE of an audit row, and each row
+is hash-chained to the one before it (store.audit_chain). Times are ISO strings from the
+caller; the store never reads the clock.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 
 import sqlite_utils
 
+from arena.store.audit_chain import next_link, row_sha256
 from arena.store.db import fetch_dicts, require_transaction
 
 
@@ -23,12 +25,15 @@ def record(
     if not action or not actor or not now:
         raise ValueError("an audit row needs an actor, an action and a time")
     text = None if detail is None else json.dumps(detail, ensure_ascii=False, sort_keys=True)
-    cursor = db.conn.execute(
-        "INSERT INTO audit (at, actor, action, contest, target, before_sha256, after_sha256, detail)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (now, actor, action, contest, target, before, after, text),
+    row_id, prev = next_link(db)  # inside the caller's BEGIN IMMEDIATE: no other writer between
+    row = {"id": row_id, "at": now, "actor": actor, "action": action, "contest": contest, "target": target,
+           "before_sha256": before, "after_sha256": after, "detail": text}
+    db.conn.execute(
+        "INSERT INTO audit (id, at, actor, action, contest, target, before_sha256, after_sha256, detail,"
+        " prev_sha256, sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (*row.values(), prev, row_sha256(prev, row)),
     )
-    return int(cursor.lastrowid)
+    return row_id
 
 
 def list_audit(

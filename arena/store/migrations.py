@@ -155,8 +155,66 @@ TOKENS: tuple[str, ...] = (
     ) WITHOUT ROWID""",
 )
 
+# Version 3: people. Accounts (users), their failed sign-ins and locks, server-side sessions.
+ACCOUNTS: tuple[str, ...] = (
+    """CREATE TABLE users (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'organizer', 'department', 'unit', 'judge')),
+        contest TEXT,
+        unit TEXT,
+        department TEXT,
+        password_hash TEXT NOT NULL,
+        must_change INTEGER NOT NULL DEFAULT 1,
+        totp_secret TEXT,
+        totp_pending TEXT,
+        totp_last_step INTEGER,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        password_changed_at TEXT,
+        disabled_at TEXT,
+        CHECK (role != 'unit' OR (unit IS NOT NULL AND contest IS NOT NULL)),
+        CHECK (role != 'department' OR department IS NOT NULL)
+    )""",
+    # every failed sign-in, by the username typed (known or not, so a lock says nothing of
+    # whether the account exists); swept when older than an hour
+    """CREATE TABLE signin_failures (
+        username TEXT NOT NULL COLLATE NOCASE,
+        at REAL NOT NULL,
+        client TEXT
+    )""",
+    "CREATE INDEX signin_failures_by_name ON signin_failures (username, at)",
+    """CREATE TABLE signin_locks (
+        username TEXT PRIMARY KEY COLLATE NOCASE,
+        until REAL NOT NULL
+    ) WITHOUT ROWID""",
+    """CREATE TABLE sessions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        sid_sha256 TEXT NOT NULL UNIQUE,
+        user_id INTEGER NOT NULL REFERENCES users(id),
+        created REAL NOT NULL,
+        last_seen REAL NOT NULL,
+        ended REAL,
+        ended_why TEXT,
+        client TEXT
+    )""",
+    "CREATE INDEX sessions_live_by_user ON sessions (user_id) WHERE ended IS NULL",
+)
+
+
+def _v3_accounts(db: sqlite_utils.Database) -> None:
+    from arena.store import audit_chain  # imported late: it imports db's helpers, and db imports us
+
+    for statement in ACCOUNTS:
+        db.conn.execute(statement)
+    db.conn.execute("ALTER TABLE tokens ADD COLUMN owner INTEGER REFERENCES users(id)")  # NULL: made before accounts
+    audit_chain.add_chain(db)  # the existing rows join the hash chain
+
+
 # Append only: a released migration is never edited; a change is a new entry.
 MIGRATIONS: tuple[Migration, ...] = (
     (*V1, *PUBLICATIONS),  # 1
     TOKENS,  # 2: API tokens and the failed-attempt counter
+    _v3_accounts,  # 3: accounts, sessions, the audit's hash chain
 )

@@ -17,7 +17,7 @@ from arena.store.db import fetch_dicts, require_transaction, storable_int
 
 ROLES = ("admin", "organizer", "unit")
 
-_COLUMNS = "id, name, role, contest, unit, created_at, created_by, expires_at, revoked_at"
+_COLUMNS = "id, name, role, contest, unit, created_at, created_by, expires_at, revoked_at, owner"
 
 
 def token_sha256(token: str) -> str:
@@ -26,14 +26,15 @@ def token_sha256(token: str) -> str:
 
 def create(
     db: sqlite_utils.Database, *, token: str, name: str, role: str, contest: str | None, unit: str | None,
-    created_by: str, now: str, expires_at: str | None = None,
+    created_by: str, now: str, expires_at: str | None = None, owner: int | None = None,
 ) -> int:
-    """Store a token's hash with its role and scope; returns its id."""
+    """Store a token's hash with its role, scope and owning account (None: made before accounts,
+    or by ``arena token create`` without --owner); returns its id."""
     require_transaction(db)
     cursor = db.conn.execute(
-        "INSERT INTO tokens (name, role, contest, unit, sha256, created_at, created_by, expires_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        (name, role, contest, unit, token_sha256(token), now, created_by, expires_at),
+        "INSERT INTO tokens (name, role, contest, unit, sha256, created_at, created_by, expires_at, owner)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, role, contest, unit, token_sha256(token), now, created_by, expires_at, owner),
     )
     return int(cursor.lastrowid)
 
@@ -54,8 +55,10 @@ def get(db: sqlite_utils.Database, token_id: int) -> dict:
     return rows[0]
 
 
-def list_tokens(db: sqlite_utils.Database) -> list[dict]:
-    """Every token, oldest first, without any hash."""
+def list_tokens(db: sqlite_utils.Database, owner: int | None = None) -> list[dict]:
+    """Every token (or every token of account ``owner``), oldest first, without any hash."""
+    if owner is not None:
+        return fetch_dicts(db, f"SELECT {_COLUMNS} FROM tokens WHERE owner = ? ORDER BY id", (owner,))
     return fetch_dicts(db, f"SELECT {_COLUMNS} FROM tokens ORDER BY id")
 
 
@@ -86,3 +89,10 @@ def record_failure(db: sqlite_utils.Database, client: str, minute: int) -> int:
         (client, minute),
     ).fetchone()
     return int(row[0])
+
+
+def revoke_owned(db: sqlite_utils.Database, owner: int, *, now: str) -> int:
+    """Revoke every live token of account ``owner``; returns how many."""
+    require_transaction(db)
+    cursor = db.conn.execute("UPDATE tokens SET revoked_at = ? WHERE owner = ? AND revoked_at IS NULL", (now, owner))
+    return cursor.rowcount

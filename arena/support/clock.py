@@ -2,10 +2,13 @@
 
 ``pretend`` makes the clock read a given moment for a block: `arena scheduler --once --now T`
 and `arena demo --now T` act as if it were T (tests and rehearsals), stamps included.
+Tests drive it (``drive(moment)``) instead of sleeping: sign-in sessions, lockouts and TOTP
+codes read ``epoch()``, so an idle expiry is checked by moving the clock, not by waiting.
 """
 
 from __future__ import annotations
 
+import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import datetime
@@ -13,12 +16,24 @@ from typing import Iterator
 from zoneinfo import ZoneInfo
 
 _PRETENDED: ContextVar[datetime | None] = ContextVar("pretended", default=None)
+_driven: float | None = None  # set by drive(): the moment every reading returns
+
+
+def drive(moment: float | None) -> None:
+    """Fix the clock at ``moment`` (epoch seconds); None lets it run again."""
+    global _driven
+    _driven = moment
+
+
+def epoch() -> float:
+    pretended = _PRETENDED.get()
+    if pretended is not None:
+        return pretended.timestamp()
+    return time.time() if _driven is None else _driven
 
 
 def now(timezone: str = "Asia/Shanghai") -> datetime:
-    pretended = _PRETENDED.get()
-    moment = datetime.now(ZoneInfo(timezone)) if pretended is None else pretended.astimezone(ZoneInfo(timezone))
-    return moment.replace(microsecond=0)
+    return datetime.fromtimestamp(epoch(), ZoneInfo(timezone)).replace(microsecond=0)
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""The organizers' console at /console: sign in with a token, upload results, edit rules with
+"""The organizers' console at /console: sign in with an account (at /login), upload results, edit rules with
 a preview, publish and correct, read the audit log. HTML pages in Chinese, no external assets.
 
 Views are thin: they call the same services as the CLI and the API, with the signed-in
@@ -27,9 +27,11 @@ STATUS_TITLES = {400: "请求有误", 401: "需要登录", 403: "没有权限", 
 def init_app(app: Flask) -> None:
     # the view modules attach their routes to ``bp`` when imported
     from arena.http.console import audit, auth, contests, publishing, results, rules  # noqa: F401
+    from arena.http.console import account, door, me, people  # noqa: F401  (people: /login, /account, /me)
 
     app.session_interface = auth.ConsoleSession()
     app.register_blueprint(bp)
+    app.register_blueprint(door.bp)
 
 
 @bp.app_template_filter("console_time")

@@ -14,9 +14,12 @@ ACTIONS = {
     "contest.create": "新建比赛", "rules.save": "保存规则", "results.import": "导入成绩",
     "publication.create": "发布", "publication.correct": "更正发布",
     "token.create": "创建令牌", "token.revoke": "撤销令牌",
+    "user.create": "创建账号", "user.disable": "停用账号", "password.change": "修改密码", "password.reset": "重置密码",
+    "signin.success": "登录", "signin.failure": "登录失败", "signin.lockout": "账号锁定", "signin.refused": "锁定中拒绝登录",
+    "session.end": "会话结束", "totp.enable": "启用双因素", "totp.disable": "关闭双因素", "audit.purge": "清理审计记录",
 }
 DETAIL_LABELS = {"note": "说明", "inserted": "新增", "updated": "更新", "unchanged": "未变", "name": "名称",
-                 "role": "角色", "unit": "单位", "expires_at": "到期"}
+                 "role": "角色", "unit": "单位", "expires_at": "到期", "why": "原因", "client": "地址", "count": "次数"}
 LIMITS = (50, 200, 1000)
 
 

@@ -1,38 +1,34 @@
-"""Signing in and out, the session, and the guard every console request passes.
+"""Who is signed in, the session cookie, and the guard every console request passes.
 
-The session cookie (Flask's signed cookie; HttpOnly and SameSite=Lax from the app factory;
-Secure under SESSION_COOKIE_SECURE or HTTPS; path /console) holds only the token's id, the
-sign-in time and the CSRF token. The token itself is re-checked on every request, so revoking
-it or letting it expire ends the session at once.
+People sign in with an account at /login (console.door); the console accepts accounts only,
+API tokens are for the API. The session lives on the server (arena.services.sessions): the cookie
+(Flask's signed cookie; HttpOnly, SameSite=Lax, Secure under SESSION_COOKIE_SECURE or HTTPS)
+holds the random session id and the CSRF token, nothing about who it is, so signing out,
+idling, the 12-hour cap, a new sign-in and disabling the account end it for any old cookie.
 
-Every POST is refused unless it comes from the console's own pages: a browser's
-Sec-Fetch-Site must say same-origin, an Origin header must name this host, and the form must
-carry the session's CSRF token.
+Every POST is refused unless it comes from our own pages: a browser's Sec-Fetch-Site must say
+same-origin, an Origin header must name this host, and the form must carry the CSRF token.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from datetime import datetime, timezone
 from urllib.parse import urlsplit
 
-from flask import (current_app, flash, g, has_request_context, redirect, render_template, request,
-                   session, url_for)
+from flask import current_app, flash, g, has_request_context, redirect, request, session, url_for
 from flask.sessions import SecureCookieSessionInterface
 
-from arena.errors import Forbidden, NotFound
-from arena.http import principals
-from arena.http.console import bp
+from arena.services import factors
+
+from arena.services import sessions
+from arena.http.principals import Principal
 from arena.http.db import get_db
-from arena.http.principals import Principal, principal_for
-from arena.store import tokens
-from arena.store.db import transaction
+from arena.http.console import bp
+from arena.errors import Forbidden
 
 ROLES = ("organizer", "admin")  # who may enter the console
-SESSION_SECONDS = 12 * 3600  # a signed-in session lasts one working day at most
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
-OPEN_ENDPOINTS = ("console.signin", "console.static")  # reachable without signing in
 
 
 class CrossSiteRefused(Forbidden):
@@ -40,18 +36,19 @@ class CrossSiteRefused(Forbidden):
 
 
 class ConsoleSession(SecureCookieSessionInterface):
-    """Flask's signed cookie, Secure over HTTPS too, and sent only to /console."""
+    """Flask's signed cookie, Secure over HTTPS too; site-wide, for /login, /account and /me."""
 
     def get_cookie_secure(self, app) -> bool:
         return bool(app.config.get("SESSION_COOKIE_SECURE")) or (has_request_context() and request.is_secure)
-
-    def get_cookie_path(self, app) -> str:
-        return app.config.get("SESSION_COOKIE_PATH") or "/console"
 
 
 def current_user() -> Principal:
     """The signed-in principal of this request (set by the guard)."""
     return g.console_user
+
+
+def principal_of(user: dict) -> Principal:
+    return Principal(user["role"], None, user["name"], user["contest"], user["unit"], account=user["username"])
 
 
 @bp.app_template_global()
@@ -76,43 +73,55 @@ def check_same_origin() -> None:
         raise CrossSiteRefused("表单已失效或不是从本站提交的（缺少或不符的校验码），没有做任何更改。请刷新页面后重试。")
 
 
-def signed_in() -> Principal | None:
-    """The session's principal if its token is still valid, its role may enter, and the
-    session is not older than SESSION_SECONDS."""
-    token_id, since = session.get("token_id"), session.get("at")
-    if not isinstance(token_id, int) or not isinstance(since, (int, float)):
-        return None
-    moment = principals.epoch()  # the API's clock: tests move both at once
-    if not 0 <= moment - since <= SESSION_SECONDS:
-        return None
-    try:
-        row = tokens.get(get_db(), token_id)
-    except NotFound:
-        return None
-    if row["revoked_at"] is not None or row["role"] not in ROLES:
-        return None
-    if row["expires_at"] is not None and datetime.fromisoformat(row["expires_at"]) <= _utc(moment):
-        return None
-    return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"])
+def signed_in() -> tuple[dict, dict] | None:
+    """(session, account) behind this request's cookie while the session is live (once per request)."""
+    if "account_session" not in g:
+        sid = session.get("sid")
+        idle = int(current_app.config["IDLE_MINUTES"]) * 60
+        g.account_session = sessions.live(get_db(), sid, idle_seconds=idle) if isinstance(sid, str) else None
+    return g.account_session
+
+
+def pending_step(user: dict) -> str | None:
+    """What the account must do before anything else: change its one-time password, set up TOTP."""
+    if user["must_change"]:
+        return "password"
+    if factors.required(user, bool(current_app.config["REQUIRE_TOTP"])) and user["totp_secret"] is None:
+        return "totp"
+    return None
+
+
+def to_login():
+    """Forget a dead session and send the person to /login, back here afterwards."""
+    had_session = "sid" in session
+    forget()
+    if had_session:
+        flash("登录已失效（已退出、超时未操作、超过 12 小时或在别处登录），请重新登录。", "error")
+    wanted = request.full_path.rstrip("?") if request.method in SAFE_METHODS else None
+    return redirect(url_for("door.login", next=wanted))
+
+
+def forget() -> None:
+    for key in ("sid", "csrf"):
+        session.pop(key, None)
 
 
 @bp.before_request
 def guard():
-    if request.endpoint == "console.static":
+    if request.endpoint in ("console.static", "console.signin"):
         return None
     if request.method not in SAFE_METHODS:
         check_same_origin()
-    if request.endpoint in OPEN_ENDPOINTS:
-        return None
-    user = signed_in()
-    if user is None:
-        had_session = "token_id" in session
-        _forget()
-        if had_session:
-            flash("登录已失效（令牌被撤销、过期或会话超时），请重新登录。", "error")
-        wanted = request.full_path.rstrip("?") if request.method in SAFE_METHODS else None
-        return redirect(url_for("console.signin", next=wanted))
-    g.console_user = user
+    found = signed_in()
+    if found is None:
+        return to_login()
+    user = found[1]
+    if user["role"] not in ROLES:
+        raise Forbidden("单位及其他账号不能进入管理后台：单位请在“本单位”页面（/me）查看成绩；"
+                        "管理后台需要组织方或管理员账号。")
+    if pending_step(user) is not None:
+        return redirect(url_for("door.account"))
+    g.account, g.console_user = user, principal_of(user)
     return None
 
 
@@ -126,64 +135,17 @@ def no_store(response):
     return response
 
 
-@bp.route("/signin", methods=["GET", "POST"])
+@bp.route("/signin")
 def signin():
-    wanted = _safe_next(request.values.get("next"))
-    if request.method == "GET":
-        if signed_in() is not None:
-            return redirect(wanted or url_for("console.home"))
-        return render_template("console/signin.html", next=wanted)
-    db = get_db()
-    client = request.remote_addr or "unknown"
-    moment = principals.epoch()  # the API's clock: tests move both at once
-    minute = int(moment // 60)
-    limit = int(current_app.config["AUTH_FAILURES_PER_MINUTE"])
-    if tokens.failures(db, client, minute) >= limit:
-        return _refused("失败次数过多，请一分钟后再试。", 429, wanted)
-    secret = request.form.get("token", "").strip()
-    found = principal_for(db, secret, _utc(moment)) if secret else None
-    if found is None:
-        with transaction(db):  # counted atomically: a burst that passed the check above sees it
-            count = tokens.record_failure(db, client, minute)
-        if count > limit:
-            return _refused("失败次数过多，请一分钟后再试。", 429, wanted)
-        return _refused("令牌无效、已被撤销或已过期。", 401, wanted)
-    if found.role not in ROLES:
-        message = ("单位令牌不能进入管理后台。单位请通过接口（/api/contests/…/standing）查看本单位成绩；"
-                   "管理后台需要组织方（organizer）或管理员（admin）令牌。")
-        return _refused(message, 403, wanted)
-    session.clear()  # a fresh session: nothing from before signing in is carried over
-    session["token_id"], session["at"] = found.token_id, int(moment)
-    session["csrf"] = secrets.token_urlsafe(32)
-    flash(f"欢迎，{found.name}。", "ok")
-    return redirect(wanted or url_for("console.home"))
+    """The old token sign-in's address: sign-in is by account now, at /login."""
+    return redirect(url_for("door.login", next=safe_next(request.args.get("next"))))
 
 
-@bp.route("/signout", methods=["POST"])
-def signout():
-    _forget()
-    flash("已退出登录。", "ok")
-    return redirect(url_for("console.signin"))
-
-
-def _forget() -> None:
-    for key in ("token_id", "at", "csrf"):
-        session.pop(key, None)
-
-
-def _refused(message: str, status: int, wanted: str | None):
-    return render_template("console/signin.html", error=message, next=wanted), status
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path inside the console: never another site (an open redirect), never a control
-    character (a newline in a Location header is refused by werkzeug, or splits the header)."""
-    if (not target or not target.startswith("/console") or target.startswith("//") or "\\" in target
-            or not target.isprintable()):
+def safe_next(target: str | None) -> str | None:
+    """Only a path of ours: never another site (an open redirect), never a control character
+    (a newline in a Location header is refused by werkzeug, or splits the header)."""
+    if (not target or not target.startswith(("/console", "/me", "/account")) or target.startswith("//")
+            or "\\" in target or not target.isprintable()):
         return None
     parts = urlsplit(target)
     return None if parts.scheme or parts.netloc else target
-
-
-def _utc(moment: float) -> datetime:
-    return datetime.fromtimestamp(moment, timezone.utc)
