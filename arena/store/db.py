@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from arena.errors import Busy, ConfigError
+from arena.store import wal
 
 
 def _import_sqlite_utils():
@@ -38,6 +39,7 @@ def _import_sqlite_utils():
 sqlite_utils = _import_sqlite_utils()
 
 Migration = Callable[[sqlite_utils.Database], None] | Sequence[str]
+
 
 # Version 1. Results carry no foreign key to units: units are replaced when rules are saved,
 # and a unit dropped from the rules must not take its stored (maybe published) figures along.
@@ -161,6 +163,7 @@ def connect(path: str, busy_timeout_ms: int = 10000) -> sqlite_utils.Database:
         conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         if not in_memory:
             conn.execute("PRAGMA journal_mode = WAL").fetchall()
+            wal.limit_journal(conn)
         conn.execute("PRAGMA synchronous = FULL")
         conn.execute("PRAGMA foreign_keys = ON")
         # execute_plugins=False: no third-party code runs on our connection
@@ -193,6 +196,7 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
             raise
         conn.execute(f"RELEASE {name}")
         return
+    changes = conn.total_changes
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.OperationalError as exc:  # busy_timeout passed while another write held the lock
@@ -212,6 +216,8 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
         raise
+    wal.after_commit(conn, conn.total_changes - changes)
+
 
 
 def require_transaction(db: sqlite_utils.Database) -> None:
