@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 
-from arena.cli import contests, files, publishing, serving  # noqa: F401  (importing registers the commands)
+from arena.cli import contests, files, ops, publishing, serving  # noqa: F401  (importing registers the commands)
 from arena.cli.common import COMMANDS, actor, command, open_db, read_file
 from arena.cli.parser import build_parser
 from arena.errors import ArenaError

@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--workers", type=whole(1, 64), help="worker processes (default 2 per core)")
     srv.add_argument("--threads", type=whole(1, 64), default=1, help="threads per worker (more than 1: gthread workers)")
 
+    from arena.cli import ops  # backup, restore
+
+    ops.add_parsers(sub)
+
     ben = sub.add_parser("bench", help="measure the performance targets on a synthetic contest (temporary database)")
     ben.add_argument("--units", type=int, default=2850, help="units, in 3 groups (default 2850)")
     ben.add_argument("--indicators", type=int, default=40, help="indicators, every method (default 40)")
