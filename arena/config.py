@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("AUTH_FAILURES_PER_MINUTE", 10, int, "Failed token attempts allowed per client address per minute (429 beyond)."),
     Setting("TRUSTED_PROXIES", 0, int, "Reverse proxies in front of the app (nginx: 1): their X-Forwarded-For and "
                                        "X-Forwarded-Proto name the client's address and scheme; 0 trusts none."),
+    Setting("S3_ENDPOINT_URL", None, str, "S3-compatible storage for export-static s3://… (MinIO, OSS, COS); "
+                                          "default AWS. Credentials: the usual AWS_* variables or ~/.aws."),
+    Setting("S3_REGION", None, str, "The storage's region; default: boto3's (AWS_DEFAULT_REGION, ~/.aws)."),
+    Setting("PUSH_ON_PUBLISH", None, str, "A folder or s3://BUCKET/PREFIX: after each publication commits, the "
+                                          "static export is written there (a failed push is logged, caught up next)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

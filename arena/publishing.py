@@ -55,12 +55,13 @@ def same_sheet(draft: dict[str, Any], stored: dict[str, Any]) -> bool:
 
 
 def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = None,
-            now: datetime | None = None, first_only: bool = False) -> tuple[dict[str, Any], bool]:
+            now: datetime | None = None, first_only: bool = False, push: bool = True) -> tuple[dict[str, Any], bool]:
     """Freeze ``period``'s sheet. Returns (publication without its sheet, created).
 
     The same sheet as the newest revision returns that revision unchanged; a different one
     becomes the next revision, and a revision after the first needs a note (更正说明).
-    ``first_only`` (the scheduler's way) returns any existing revision as it is.
+    ``first_only`` (the scheduler's way) returns any existing revision as it is. Once committed,
+    a new publication is pushed to ARENA_PUSH_ON_PUBLISH if set (``push=False``: the caller does).
     """
     wanted = services.parse_wanted(period)
     note = clean_note(note)
@@ -95,6 +96,10 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
                      before=newest["sheet_sha256"] if newest else None, after=row["sheet_sha256"],
                      detail={"note": note} if note else None, now=when)
     del row["sheet"]
+    if push:
+        from arena.export.push import after_publish
+
+        after_publish(db)
     return row, True
 
 
@@ -137,11 +142,15 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler",
             for period in due_periods(contest, now, scored):
                 if str(period) in already:
                     continue
-                row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True)
+                row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True, push=False)
                 if created:
                     done.append(row)
         except ArenaError as error:
             (failed or _log_failure)(listed["id"], str(period or ""), error)
+    if done:  # one push for the whole pass
+        from arena.export.push import after_publish
+
+        after_publish(db)
     return done
 
 

@@ -100,5 +100,5 @@ def build_parser() -> argparse.ArgumentParser:
                      help="phone: 1080 px wide (default); screen: 1920x1080")
 
     exp = sub.add_parser("export-static", help="every publication as JSON, PNG and HTML for a static host")
-    exp.add_argument("dir")
+    exp.add_argument("dir", help="a folder, or s3://BUCKET/PREFIX (ARENA_S3_ENDPOINT_URL for other S3 stores)")
     return parser
