@@ -67,6 +67,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IDLE_MINUTES", 30, int, "A signed-in session ends after this many minutes without a request."),
     Setting("REQUIRE_TOTP", True, _bool, "Admins and organizers must set up a TOTP second factor before they can act."),
     Setting("AUDIT_KEEP_DAYS", 180, int, "Audit rows younger than this many days are never deleted (arena audit purge)."),
+    Setting("S3_ENDPOINT_URL", None, str, "S3-compatible storage for export-static s3://… (MinIO, OSS, COS); "
+                                          "default AWS. Credentials: the usual AWS_* variables or ~/.aws."),
+    Setting("S3_REGION", None, str, "The storage's region; default: boto3's (AWS_DEFAULT_REGION, ~/.aws)."),
+    Setting("PUSH_ON_PUBLISH", None, str, "A folder or s3://BUCKET/PREFIX: after each publication commits, the "
+                                          "static export is written there (a failed push is logged, caught up next)."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

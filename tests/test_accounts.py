@@ -183,3 +183,10 @@ def test_the_demo_makes_and_prints_its_accounts_and_says_totp_is_off(cli, tmp_pa
         ("unit", "linyi-2026", "371302", 0)
     assert signin.attempt(db, "lanshan", "Demo-lanshan-2026!", client="t")["username"] == "lanshan"
     assert cli("demo", "--no-serve")[0] == 0  # again: the accounts are reset, not duplicated
+
+
+def test_the_cli_offers_the_roles_the_store_knows():
+    from arena.cli import accounts
+    from arena.store import users
+
+    assert accounts.ROLES == users.ROLES

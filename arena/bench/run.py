@@ -16,6 +16,7 @@ Every figure is the median of several repeats. What each one covers:
   under concurrent keep-alive clients (bench_serve.py), and the same with If-None-Match.
 - board: render.cache.board_bytes of the published month, first with an empty cache, then cached.
 - peak_rss_mb: ru_maxrss of a fresh process that does score_month once (its own figure).
+- startup_help_ms, startup_floor_ms: `arena --help` and `python -c pass` in fresh processes (bench_startup.py).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import time
 from pathlib import Path
 from typing import Any, Callable
 
-from arena.bench import data as bench_data, serve as bench_serve
+from arena.bench import data as bench_data, serve as bench_serve, startup as bench_startup
 
 CONTEST = bench_data.CONTEST_ID
 # key, what, target, whether the figure meets it
@@ -61,6 +62,7 @@ TARGETS: list[tuple[str, str, str, Callable[[float], bool] | None]] = [
     ("board_first_ms", "board PNG, first render, ms", "< 300", lambda v: v < 300),
     ("board_cached_ms", "board PNG, cached, ms", "< first", None),
     ("peak_rss_mb", "peak memory scoring the month, MB", "< 300", lambda v: v < 300),
+    *bench_startup.TARGETS,
 ]
 
 
@@ -186,7 +188,8 @@ def run(units: int = 2850, indicators: int = 40, months: int = 12, repeats: int 
         sheets = {"serve": f"/api/contests/{CONTEST}/scores/{month}",
                   "serve_province": bench_serve.publish_province(db, indicators)}
         seconds = 2.0 if figures["import_rows"] >= 100_000 else 0.3
-        parts = {"serve": lambda: bench_serve.measure(figures, db_path, str(tmp), sheets, seconds, repeats, say),
+        parts = {"startup": lambda: bench_startup.measure(figures, repeats),
+                 "serve": lambda: bench_serve.measure(figures, db_path, str(tmp), sheets, seconds, repeats, say),
                  "board": lambda: _board(figures, db, contest, month, str(tmp), repeats)}
         for name, part in parts.items():  # the server and the boards are other code: a failure is reported
             try:

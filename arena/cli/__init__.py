@@ -9,7 +9,7 @@ import os
 import sqlite3
 import sys
 
-from arena.cli import accounts, contests, files, publishing, serving  # noqa: F401  (importing registers the commands)
+from arena.cli import accounts, contests, files, ops, publishing, serving  # noqa: F401  (importing registers the commands)
 from arena.cli.common import COMMANDS, actor, command, open_db, read_file
 from arena.cli.parser import build_parser
 from arena.errors import ArenaError
@@ -17,10 +17,17 @@ from arena.errors import ArenaError
 __all__ = ["COMMANDS", "actor", "build_parser", "command", "main", "open_db", "read_file"]
 
 
+PUBLISHING = {"publish", "scheduler", "serve", "demo"}  # commands whose process may publish
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     name = args.command + (f" {args.sub}" if getattr(args, "sub", None) else "")
+    if name in PUBLISHING:
+        from arena.export import push
+
+        push.register()  # ARENA_PUSH_ON_PUBLISH, after each publication these make (gunicorn's workers too)
     try:
         status = COMMANDS[name](args)
         sys.stdout.flush()  # a closed pipe shows here, inside the try, not at exit

@@ -12,11 +12,13 @@ USER_COLUMNS = [("id", "id", True), ("username", "username", False), ("name", "n
                 ("department", "department", False), ("totp", "totp", False),
                 ("must change", "must_change", False), ("disabled", "disabled_at", False)]
 
+# the store's roles (store.users.ROLES; a test holds them equal), written here so that building
+# the parser, as `arena --help` does, opens no store module
+ROLES = ("admin", "organizer", "department", "unit", "judge")
+
 
 def add_parsers(sub) -> None:
     """The subcommands' arguments (called by cli.parser.build_parser)."""
-    from arena.store.users import ROLES
-
     usr = sub.add_parser("user", help="people's accounts").add_subparsers(dest="sub", required=True)
     uc = usr.add_parser("create", help="make an account; prints its one-time password (changed at first sign-in)")
     uc.add_argument("username")

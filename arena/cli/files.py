@@ -35,16 +35,17 @@ def cmd_board(args) -> int:
 
 @command("export-static")
 def cmd_export_static(args) -> int:
-    from arena import config
-    from arena.export.static_site import export_static
-    from arena.render import fonts
+    from arena.export.push import export_to
 
     db, settings = open_db()
-    fonts.configure(settings["CJK_FONT"])
     try:
-        done = export_static(db, args.dir, instance_path=str(config.instance_path()))
+        done = export_to(db, args.dir, settings)
     except OSError as exc:
         raise ArenaError(f"cannot write into {args.dir}: {exc.strerror or exc}") from None
+    if "uploaded" in done:
+        print(f"{done['dir']}: {done['contests']} contests, {done['files']} files "
+              f"({done['uploaded']} uploaded, {done['unchanged']} unchanged)")
+        return 0
     print(f"{done['dir']}: {done['contests']} contests, {done['files']} files ({done['written']} written); "
           "open index.html, or upload the folder to any static host")
     return 0

@@ -83,6 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
     srv.add_argument("--workers", type=whole(1, 64), help="worker processes (default 2 per core)")
     srv.add_argument("--threads", type=whole(1, 64), default=1, help="threads per worker (more than 1: gthread workers)")
 
+    from arena.cli import ops  # backup, restore
+
+    ops.add_parsers(sub)
+
     ben = sub.add_parser("bench", help="measure the performance targets on a synthetic contest (temporary database)")
     ben.add_argument("--units", type=int, default=2850, help="units, in 3 groups (default 2850)")
     ben.add_argument("--indicators", type=int, default=40, help="indicators, every method (default 40)")
@@ -98,7 +102,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="phone: 1080 px wide (default); screen: 1920x1080")
 
     exp = sub.add_parser("export-static", help="every publication as JSON, PNG and HTML for a static host")
-    exp.add_argument("dir")
+    exp.add_argument("dir", help="a folder, or s3://BUCKET/PREFIX (ARENA_S3_ENDPOINT_URL for other S3 stores)")
 
     from arena.cli import accounts  # user and audit
 

@@ -6,7 +6,6 @@ import sys
 
 from arena.cli.common import actor, command, open_db, print_records
 from arena.errors import ArenaError
-from arena.store import contests
 
 PUBLICATION_COLUMNS = [("期间", "period", False), ("类型", "kind", False), ("版次", "revision", True),
                        ("发布时间", "published_at", False), ("发布人", "author", False), ("更正说明", "note", False),
@@ -27,7 +26,7 @@ def cmd_publish(args) -> int:
 @command("verify")
 def cmd_verify(args) -> int:
     from arena.services import publishing
-    from arena.store import publications
+    from arena.store import contests, publications
 
     db, _ = open_db()
     contests.require_contest(db, args.contest)
@@ -48,7 +47,7 @@ def cmd_verify(args) -> int:
 
 @command("publications")
 def cmd_publications(args) -> int:
-    from arena.store import publications
+    from arena.store import contests, publications
 
     db, _ = open_db()
     contests.require_contest(db, args.contest)

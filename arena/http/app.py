@@ -49,6 +49,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     _register_errors(app)
     _register_blueprints(app)
     headers.init_app(app)
+    from arena.http import request_log
+    from arena.http.web import health
+
+    app.register_blueprint(health.bp)  # GET /healthz, for load balancers
+    request_log.init_app(app)
     proxies = int(app.config["TRUSTED_PROXIES"])
     if proxies > 0:  # else one address (the proxy's) would share every client's failed-token count
         from werkzeug.middleware.proxy_fix import ProxyFix

@@ -31,6 +31,9 @@ _ENVELOPE = ("revision", "published_at", "note", "rules_sha256", "data_sha256")
 _FROZEN: OrderedDict[str, dict[str, Any]] = OrderedDict()  # sheet sha256 -> parsed sheet
 _FROZEN_KEPT = 128
 log = logging.getLogger("arena.publishing")
+# Called with the connection once a publication has committed. Services know nothing of the
+# stages after them, so those register here: arena.export.push adds the ARENA_PUSH_ON_PUBLISH push.
+AFTER_PUBLISH: list[Callable[[Any], Any]] = []
 
 
 def frozen_sheet(row: dict[str, Any]) -> dict[str, Any]:
@@ -56,13 +59,14 @@ def same_sheet(draft: dict[str, Any], stored: dict[str, Any]) -> bool:
 
 
 def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = None,
-            now: datetime | None = None, first_only: bool = False) -> tuple[dict[str, Any], bool]:
+            now: datetime | None = None, first_only: bool = False, push: bool = True) -> tuple[dict[str, Any], bool]:
     """Freeze ``period``'s sheet. Returns (publication without its sheet, created).
 
     The same sheet as the newest revision returns that revision unchanged; a different one
     becomes the next revision, and a revision after the first needs a note (更正说明).
     ``now`` (default: the clock) is the stamp; one later than the clock is refused.
-    ``first_only`` (the scheduler's way) returns any existing revision as it is.
+    ``first_only`` (the scheduler's way) returns any existing revision as it is. Once committed,
+    a new publication is pushed to ARENA_PUSH_ON_PUBLISH if set (``push=False``: the caller does).
     """
     wanted = services.parse_wanted(period)
     note = clean_note(note)
@@ -97,6 +101,8 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
                      before=newest["sheet_sha256"] if newest else None, after=row["sheet_sha256"],
                      detail={"note": note} if note else None, now=when)
     del row["sheet"]
+    if push:
+        _after_publish(db)
     return row, True
 
 
@@ -153,14 +159,21 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler",
             for period in due_periods(contest, now, scored):
                 if str(period) in already:
                     continue
-                row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True)
+                row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True, push=False)
                 if created:
                     done.append(row)
         except Exception as error:  # noqa: BLE001  (each contest on its own: see above)
             if not isinstance(error, ArenaError):
                 log.exception("cannot publish %s %s: unexpected error", listed["id"], period or "(its periods)")
             (failed or _log_failure)(listed["id"], str(period or ""), error)
+    if done:  # one push for the whole pass
+        _after_publish(db)
     return done
+
+
+def _after_publish(db) -> None:
+    for hook in AFTER_PUBLISH:
+        hook(db)
 
 
 def _log_failure(contest_id: str, period: str, error: Exception) -> None:

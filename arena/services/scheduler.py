@@ -32,9 +32,12 @@ def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | 
     contest that fails goes to ``failed`` (default: the log) and the others are published."""
     from arena.services import publishing
 
+    from arena.store import heartbeat
+
     db = open_db()
     try:
         done = publishing.publish_due(db, now or clock.now("UTC"), actor="scheduler", failed=failed)
+        heartbeat.record_pass(db, clock.now("UTC"))  # the pass's real time, whatever ``now`` it acted at
     finally:
         db.close()
     for p in done:

@@ -12,7 +12,10 @@ import hashlib
 import json
 from typing import Any, Iterator
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for hints: importing sqlite_utils here would load it before db.py hides pandas
+    import sqlite_utils
 
 GENESIS = "0" * 64  # the prev_sha256 of the first row ever written
 FIELDS = ("id", "at", "actor", "action", "contest", "target", "before_sha256", "after_sha256", "detail")

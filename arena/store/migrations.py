@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-import sqlite_utils
+from typing import TYPE_CHECKING
 
-Migration = Callable[[sqlite_utils.Database], None] | Sequence[str]
+if TYPE_CHECKING:
+    import sqlite_utils
+
+Migration = Callable[["sqlite_utils.Database"], None] | Sequence[str]
 
 # Version 1. Results carry no foreign key to units: units are replaced when rules are saved,
 # and a unit dropped from the rules must not take its stored (maybe published) figures along.

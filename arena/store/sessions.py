@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for hints: importing sqlite_utils here would load it before db.py hides pandas
+    import sqlite_utils
 
 from arena.store.db import fetch_dicts, require_transaction
 

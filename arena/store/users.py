@@ -7,7 +7,10 @@ are epoch seconds (they are only compared); the rest are ISO strings from the ca
 
 from __future__ import annotations
 
-import sqlite_utils
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only for hints: importing sqlite_utils here would load it before db.py hides pandas
+    import sqlite_utils
 
 from arena.errors import NotFound
 from arena.store.db import fetch_dicts, require_transaction

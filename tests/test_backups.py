@@ -1,0 +1,144 @@
+"""Backups: `arena backup` while another thread imports, `arena restore`, and the drill that the
+restored database is whole (integrity_check), its audit chain unbroken and `arena verify` passes.
+(`arena audit verify` is not on this branch yet; the drill checks the results' hash chain itself.)"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+
+import pytest
+
+from helpers import SMALL_RULES, month_rows
+
+
+def make_db(path):
+    from arena import services
+    from arena.services import publishing
+    from arena.store.db import connect, migrate
+
+    db = connect(str(path))
+    migrate(db)
+    services.save_rules(db, SMALL_RULES, actor="t")
+    services.import_results(db, "small", json.dumps(month_rows("2026-01")).encode(), fmt="json", actor="t")
+    publishing.publish(db, "small", "2026-01", actor="t")
+    return db
+
+
+def batches(path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute("SELECT count(*) FROM result_batches").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def chain_is_unbroken(path) -> bool:
+    """Each results.import audit row's before hash is the previous one's after hash."""
+    conn = sqlite3.connect(path)
+    try:
+        rows = conn.execute("SELECT before_sha256, after_sha256 FROM audit WHERE action = 'results.import' "
+                            "ORDER BY id").fetchall()
+    finally:
+        conn.close()
+    return all(before == prev[1] for prev, (before, _) in zip([(None, None)] + rows, rows)) and len(rows) > 1
+
+
+def cli(argv, database, monkeypatch):
+    from arena.cli import main
+
+    monkeypatch.setenv("ARENA_DATABASE", str(database))
+    return main(argv)
+
+
+def test_restore_drill_backup_while_importing_then_restore_and_verify(tmp_path, monkeypatch, capsys):
+    from arena import services
+    from arena.store.db import connect
+
+    live = tmp_path / "arena.db"
+    make_db(live).close()
+    imported, stop, failures = threading.Semaphore(0), threading.Event(), []
+
+    def importer():  # another writer, on its own connection, changing February on every pass
+        db = connect(str(live))
+        try:
+            n = 0
+            while not stop.is_set():
+                n += 1
+                rows = month_rows("2026-02", gdp=(7.0 + n, 6.0, 5.0))
+                services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="importer")
+                imported.release()
+        except Exception as exc:  # noqa: BLE001  (reported by the test below)
+            failures.append(exc)
+            imported.release()
+        finally:
+            db.close()
+
+    writer = threading.Thread(target=importer)
+    writer.start()
+    try:
+        for _ in range(3):
+            imported.acquire()  # the backup starts with imports behind it and more under way
+        assert cli(["backup", str(tmp_path / "backups" / "arena.bak")], live, monkeypatch) == 0
+        for _ in range(3):
+            imported.acquire()  # and the importer went on after it
+    finally:
+        stop.set()
+        writer.join()
+    assert not failures
+    backup_file = tmp_path / "backups" / "arena.bak"
+    assert "integrity ok" in capsys.readouterr().out
+    in_backup, in_live = batches(backup_file), batches(live)
+    assert 1 < in_backup < in_live
+    assert chain_is_unbroken(backup_file)
+
+    assert cli(["restore", str(backup_file), "--yes"], live, monkeypatch) == 0
+    assert batches(live) == in_backup
+    conn = sqlite3.connect(live)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    finally:
+        conn.close()
+    assert chain_is_unbroken(live)
+    capsys.readouterr()
+    assert cli(["verify", "small"], live, monkeypatch) == 0
+    assert "2026-01 revision 1: ok" in capsys.readouterr().out
+    # the restored database takes writes again
+    assert cli(["publish", "small", "2026-02"], live, monkeypatch) == 0
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"not a database at all, just text" * 100, "is not an SQLite database"),
+    (None, "is not an Arena database"),
+])
+def test_a_bad_backup_is_refused_and_the_database_is_unchanged(tmp_path, monkeypatch, capsys, content, message):
+    live = tmp_path / "arena.db"
+    make_db(live).close()
+    bad = tmp_path / "bad.bak"
+    if content is None:
+        sqlite3.connect(bad).execute("CREATE TABLE other (x)").connection.commit()
+    else:
+        bad.write_bytes(content)
+    before = batches(live)
+    assert cli(["restore", str(bad), "--yes"], live, monkeypatch) == 1
+    assert message in capsys.readouterr().err
+    assert batches(live) == before
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["restore", "{bak}"], "add --yes"),
+    (["restore", "{missing}", "--yes"], "no backup at"),
+    (["restore", "{db}", "--yes"], "that is the database itself"),
+    (["backup", "{db}"], "that is the database itself"),
+])
+def test_restore_and_backup_refuse_what_would_lose_data(tmp_path, monkeypatch, capsys, argv, message):
+    live = tmp_path / "arena.db"
+    make_db(live).close()
+    names = {"bak": tmp_path / "x.bak", "missing": tmp_path / "missing.bak", "db": live}
+    assert cli(["backup", str(names["bak"])], live, monkeypatch) == 0
+    capsys.readouterr()
+    assert cli([a.format(**names) for a in argv], live, monkeypatch) == 1
+    assert message in capsys.readouterr().err
+    assert batches(live) == 1
