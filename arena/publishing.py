@@ -14,7 +14,7 @@ from collections import OrderedDict
 from datetime import datetime
 from typing import Any, Callable
 
-from arena import clock, services
+from arena import clock, services, staleness
 from arena.engine.calendar import due_periods, local_moment
 from arena.engine.periods import parse_period
 from arena.engine.sheet import score
@@ -70,7 +70,9 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
         data = services.sheet_inputs(db, contest, wanted)
         sheet = score(contest, str(wanted), data)
         newest = publications.latest(db, contest.id, str(wanted))
-        if newest is not None and (first_only or same_sheet(sheet, newest)):
+        # a stale revision is made again even with the same figures: the new one records the
+        # corrected inputs, and the stale notice ends (staleness is derived, never stored)
+        if newest is not None and (first_only or (same_sheet(sheet, newest) and staleness.of(db, contest.id, newest) is None)):
             del newest["sheet"]
             return newest, False
         revision = 1 if newest is None else newest["revision"] + 1
