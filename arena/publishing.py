@@ -100,10 +100,13 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
     return row, True
 
 
-def verify(db, contest_id: str, period: str, revision: int | None = None) -> dict[str, Any]:
-    """Recompute a publication from the rules version and the data it records.
+def verify(db, contest_id: str, period: str, revision: int | None = None,
+           stale_map: dict | None = None) -> dict[str, Any]:
+    """Recompute a publication from the rules version and the data it records, and say whether
+    its inputs changed since (``staleness``; pass ``stale_map`` when checking many).
 
-    Returns {"period", "revision", "ok", "reason"}; ok means byte-identical JSON.
+    Returns {"period", "revision", "ok", "reason", "newest", "stale"}; ok means byte-identical
+    JSON; stale is None or why (an older revision is never stale: newest says which it is).
     """
     stored = publications.get(db, contest_id, str(services.parse_wanted(period)), revision)
     contest, rules_row = services.contest_rules(db, contest_id, stored["rules_version"])
@@ -118,7 +121,11 @@ def verify(db, contest_id: str, period: str, revision: int | None = None) -> dic
         reason = "the recorded data hash does not match the data as of publication"
     elif not same:
         reason = "the recomputed sheet differs from the stored one"
-    return {"period": stored["period"], "revision": stored["revision"], "ok": same and reason is None, "reason": reason}
+    if stale_map is None:
+        stale_map = staleness.stale_map(db, contest_id)
+    newest = publications.head(db, contest_id, stored["period"])["revision"] == stored["revision"]
+    return {"period": stored["period"], "revision": stored["revision"], "ok": same and reason is None, "reason": reason,
+            "newest": newest, "stale": stale_map.get((stored["period"], stored["revision"]))}
 
 
 def publish_due(db, now: datetime, *, actor: str = "scheduler",

@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from arena import services
-from arena.engine.periods import parse_period, periods_containing
+from arena.engine.periods import parse_period
 from arena.engine.sheet import sheet_months
 from arena.render.words import period_label
 from arena.store import publications, results
@@ -82,10 +82,10 @@ def of(db, contest_id: str, row: dict) -> dict[str, Any] | None:
 
 
 def dependants(db, contest_id: str, month: str) -> list[dict[str, Any]]:
-    """The stale newest publications that read ``month``'s correction: {period, revision, stale}."""
+    """The newest publications left stale by ``month``'s correction: {period, revision, stale}."""
     found = []
     for (period, revision), stale in stale_map(db, contest_id).items():
-        if stale and period != month and any(c["month"] == month for c in stale["causes"]):
+        if stale and any(c["month"] == month and c["cause"] == "corrected" for c in stale["causes"]):
             found.append({"period": period, "revision": revision, "stale": stale})
     return sorted(found, key=lambda d: publications.reading_order(d["period"]))
 
@@ -113,8 +113,7 @@ def import_warning(db, contest_id: str, batch_before: int) -> dict[str, Any] | N
     if results.current_batch(db, contest_id) <= batch_before:
         return None  # nothing stored
     done = publications.published_periods(db, contest_id)
-    months = [m for m in results.months_changed_since(db, contest_id, batch_before)
-              if any(str(p) in done for p in periods_containing(m))]
+    months = [m for m in results.months_changed_since(db, contest_id, batch_before) if m in done]
     if not months:
         return None
     listed = "、".join(months)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.views import MethodView
 
-from arena import services
+from arena import services, staleness
 from arena.api import auth, bodies, schemas
 from arena.api.base import Blueprint, access, raw_body
 from arena.app import get_db
@@ -51,7 +51,10 @@ class Results(MethodView):
         data, fmt = bodies.results_body()
         rows = check_rows(contest, parse_results(data, fmt))
         if who.role != "unit":
-            return services.store_results(db, contest, rows, actor=who.actor)
+            before = results.current_batch(db, cid)
+            counts = services.store_results(db, contest, rows, actor=who.actor)
+            warning = staleness.import_warning(db, cid, before)
+            return {**counts, "warning": warning} if warning else counts
         with transaction(db):  # holds the write lock: no publication can slip in between
             late = _published_months(db, cid, rows)
             if late:

@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 
-from arena import services
+from arena import services, staleness
 from arena.app import get_db
 from arena.console import bp
 from arena.console.auth import current_user
@@ -38,6 +38,7 @@ def upload_results(contest_id: str):
             raise BadRequest("请选择要上传的成绩文件（CSV、Excel 或 JSON）",
                              [{"field": "file", "message": "no file chosen"}])
         fmt = detect_format(upload.filename, upload.mimetype)
+        before = results.current_batch(get_db(), contest_id)
         counts = services.import_results(get_db(), contest_id, upload.read(), fmt=fmt, actor=current_user().actor)
     except ArenaError as error:
         month = chosen_period(request.form.get("month"), model, months_only=True)
@@ -45,6 +46,9 @@ def upload_results(contest_id: str):
     name = upload.filename if len(upload.filename) <= 60 else upload.filename[:59] + "…"  # the flash rides in the cookie
     flash(f"已导入 {name}：新增 {counts['inserted']} 条，更新 {counts['updated']} 条，"
           f"未变 {counts['unchanged']} 条。", "ok")
+    warning = staleness.import_warning(get_db(), contest_id, before)
+    if warning:
+        flash(warning["message"], "error")
     return redirect(url_for("console.results_page", contest_id=contest_id, month=request.form.get("month") or None))
 
 
