@@ -7,8 +7,8 @@ and those its change, warnings and flags look back on)
 - had results stored after its data batch (an import not yet published).
 An older revision is superseded by the newer one, which is what is judged: it is never stale.
 
-A whole contest costs three small queries (its publications, the newest batch of each month
-read, the batch times) and no scoring.
+A whole contest costs a few small queries (its publications, the batch times, the newest batch
+of each month, kept per import) and no scoring.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def stale_map(db, contest_id: str) -> dict[Key, dict[str, Any] | None]:
         if version not in models:
             models[version] = services.contest_rules(db, contest_id, version)[0]
         reads[period] = sheet_months(models[version], period, scored)
-    last = results.last_batches(db, contest_id, {m for months in reads.values() for m in months})
+    last = _last_batches(db, contest_id)
     times = results.batch_times(db, contest_id, min(r["data_batch"] for r in newest.values()))
     corrections = [r for r in made if r["kind"] == "month" and r["revision"] > 1]
     out: dict[Key, dict[str, Any] | None] = {(r["period"], r["revision"]): None for r in made}
@@ -57,6 +57,28 @@ def stale_map(db, contest_id: str) -> dict[Key, dict[str, Any] | None]:
         if causes:
             out[(period, row["revision"])] = _described(causes)
     return out
+
+
+_LAST: dict[tuple, dict[str, int]] = {}  # (database file, contest, newest batch and its time) -> ...
+_LAST_KEPT = 32
+
+
+def _last_batches(db, contest_id: str) -> dict[str, int]:
+    """month -> the newest batch that stored a value of it, every month. It changes only with a
+    new batch, so it is kept per newest batch: the scan it needs (a second for a national
+    contest's million rows) runs once per import and process, not once per page."""
+    newest = db.conn.execute("SELECT batch, stored_at FROM result_batches WHERE contest = ?"
+                             " ORDER BY batch DESC LIMIT 1", (contest_id,)).fetchone()
+    file = db.conn.execute("PRAGMA database_list").fetchone()[2]
+    key = (file, contest_id, *(newest or (0, "")))
+    found = _LAST.get(key) if file else None
+    if found is None:
+        found = results.last_batches(db, contest_id, results.scored_months(db, contest_id))
+        if file:
+            if len(_LAST) >= _LAST_KEPT:
+                _LAST.pop(next(iter(_LAST)))
+            _LAST[key] = found
+    return found
 
 
 def _day(iso: str | None) -> str:
@@ -113,7 +135,7 @@ def import_warning(db, contest_id: str, batch_before: int) -> dict[str, Any] | N
     if results.current_batch(db, contest_id) <= batch_before:
         return None  # nothing stored
     done = publications.published_periods(db, contest_id)
-    months = [m for m in results.months_changed_since(db, contest_id, batch_before) if m in done]
+    months = sorted(m for m, batch in _last_batches(db, contest_id).items() if batch > batch_before and m in done)
     if not months:
         return None
     listed = "、".join(months)

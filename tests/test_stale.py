@@ -281,3 +281,25 @@ def test_the_cli_warns_lists_and_verify_judges_reproducible_and_stale_apart(cli,
     code, out, _ = cli("verify", "small", "2026-01")
     assert code == 1 and out == ("2026-01 revision 1: NOT REPRODUCIBLE: the recomputed sheet differs from the stored"
                                  " one; current\n")
+
+
+# -- the service: what a month's sheet reads, and rules-made corrections ---------------------
+
+def test_a_rules_made_correction_of_march_stales_its_quarter_and_april_but_not_february(small):
+    from arena import publishing, services, staleness
+
+    services.import_results(small, "small", json.dumps(month_rows("2026-04")).encode(), fmt="json", actor="t")
+    early = datetime(2026, 5, 10, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    for period in ("2026-01", "2026-02", "2026-03", "2026-04", "2026-Q1"):
+        publishing.publish(small, "small", period, actor="t", now=early)
+    services.save_rules(small, SMALL_RULES.replace("weight: 60", "weight: 50"), actor="t", note="lighter")
+    assert set(staleness.stale_map(small, "small").values()) == {None}  # new rules alone stale nothing
+    late = datetime(2026, 5, 21, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
+    publishing.publish(small, "small", "2026-03", actor="t", note="新权重", now=late)
+    reasons = {k: v and v["reason"] for k, v in staleness.stale_map(small, "small").items()}
+    march = "2026-03 was corrected (revision 2, 2026-05-21) after this was published"
+    assert reasons == {("2026-01", 1): None, ("2026-02", 1): None, ("2026-03", 1): None, ("2026-03", 2): None,
+                       ("2026-04", 1): march,  # April's change compares with March
+                       ("2026-Q1", 1): march}
+    assert [d["period"] for d in staleness.dependants(small, "small", "2026-03")] == ["2026-Q1", "2026-04"]  # reading order
+    assert staleness.public_notice(small, "small", {"period": "2026-04", "kind": "month", "revision": 1}) is None

@@ -208,13 +208,6 @@ def last_batches(db: sqlite_utils.Database, contest_id: str, months: Iterable[st
     return {period: int(batch) for period, batch in db.conn.execute(sql, [contest_id, *wanted])}
 
 
-def months_changed_since(db: sqlite_utils.Database, contest_id: str, batch: int) -> list[str]:
-    """The months that a batch after ``batch`` stored a value of, in order."""
-    rows = db.conn.execute("SELECT DISTINCT period FROM results WHERE contest = ? AND batch > ? ORDER BY period",
-                           (contest_id, batch))
-    return [r[0] for r in rows]
-
-
 def batch_times(db: sqlite_utils.Database, contest_id: str, after: int) -> dict[int, str]:
     """batch -> when it was stored, for every batch after ``after``."""
     rows = db.conn.execute("SELECT batch, stored_at FROM result_batches WHERE contest = ? AND batch > ?",
