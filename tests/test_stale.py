@@ -204,6 +204,8 @@ def test_the_console_warns_on_import_lists_the_stale_and_republishes_them_in_one
     page = text(organizer.get(corrected.headers["Location"]))
     assert 'id="stale-dependants"' in page and "2026-Q1 第 1 版" in page and "2026 第 1 版" in page
     assert 'id="republish-note" name="note" maxlength="500" required value="三月数据更正"' in page
+    quarter = text(organizer.get("/console/contests/small/draft?period=2026-Q1"))
+    assert 'id="stale-state"' in quarter and "2026年3月成绩已于 2026-04-20 更正（第 2 版）" in quarter
 
     refused = organizer.post("/console/contests/small/republish", data={"month": "2026-03", "note": "x"})
     assert refused.status_code == 403  # no CSRF token: nothing republished
