@@ -18,7 +18,6 @@ from typing import Any
 from arena import services
 from arena.engine.periods import parse_period
 from arena.engine.sheet import sheet_months
-from arena.render.words import period_label
 from arena.store import publications, results
 
 Key = tuple[str, int]  # (period, revision)
@@ -79,6 +78,11 @@ def _last_batches(db, contest_id: str) -> dict[str, int]:
                 _LAST.pop(next(iter(_LAST)))
             _LAST[key] = found
     return found
+
+
+def period_label(month: str) -> str:
+    """2026-03 -> 2026年3月 (as render.words says it; a service does not import the renderers)."""
+    return f"{month[:4]}年{int(month[5:7])}月"
 
 
 def _day(iso: str | None) -> str:
