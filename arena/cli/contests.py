@@ -45,15 +45,21 @@ def cmd_contest_load(args) -> int:
 @command("results import")
 def cmd_results_import(args) -> int:
     from arena import services
+    from arena.services import staleness
     from arena.ingest import detect_format
     from arena.ingest.limits import XlsxLimits
+    from arena.store.results import current_batch
 
     db, settings = open_db()
     data = read_file(args.file)
     fmt = args.format or detect_format(args.file, None)
+    before = current_batch(db, args.contest)
     counts = services.import_results(db, args.contest, data, fmt=fmt, actor=actor(),
                                      xlsx=XlsxLimits.from_settings(settings))
     print("inserted {inserted}, updated {updated}, unchanged {unchanged}".format(**counts))
+    warning = staleness.import_warning(db, args.contest, before)
+    if warning:
+        print(f"note: {warning['message']}")
     return 0
 
 

@@ -9,7 +9,8 @@ from arena.errors import ArenaError
 
 PUBLICATION_COLUMNS = [("期间", "period", False), ("类型", "kind", False), ("版次", "revision", True),
                        ("发布时间", "published_at", False), ("发布人", "author", False), ("更正说明", "note", False),
-                       ("规则版本", "rules_version", True), ("数据sha256", "data_sha256", False)]
+                       ("规则版本", "rules_version", True), ("数据sha256", "data_sha256", False),
+                       ("过期原因 stale", "stale", False)]
 
 
 @command("publish")
@@ -20,12 +21,19 @@ def cmd_publish(args) -> int:
     row, created = publishing.publish(db, args.contest, args.period, actor=actor(), note=args.note)
     what = "published" if created else "unchanged: already published"
     print(f"{row['contest']} {row['period']} {what} as revision {row['revision']} ({row['published_at']})")
+    if created and row["revision"] > 1:
+        from arena.services import staleness
+
+        stale = staleness.dependants(db, row["contest"], row["period"])
+        if stale:
+            print(f"now stale ({len(stale)}), republish with the same note: "
+                  + ", ".join(f"{d['period']} revision {d['revision']}" for d in stale))
     return 0
 
 
 @command("verify")
 def cmd_verify(args) -> int:
-    from arena.services import publishing
+    from arena.services import publishing, staleness
     from arena.store import contests, publications
 
     db, _ = open_db()
@@ -35,11 +43,14 @@ def cmd_verify(args) -> int:
     else:
         targets = [(p["period"], p["revision"]) for p in publications.list_all(db, args.contest)]
     failed = 0
+    stale_map = staleness.stale_map(db, args.contest)
     for period, revision in targets:
-        check = publishing.verify(db, args.contest, period, revision)
-        failed += not check["ok"]
-        status = "ok" if check["ok"] else f"DIFFERS: {check['reason']}"
-        print(f"{check['period']} revision {check['revision']}: {status}")
+        check = publishing.verify(db, args.contest, period, revision, stale_map)
+        failed += not check["ok"] or check["stale"] is not None
+        reproducible = "reproducible" if check["ok"] else f"NOT REPRODUCIBLE: {check['reason']}"
+        fresh = (f"STALE: {check['stale']['reason']}" if check["stale"] else
+                 "current" if check["newest"] else "superseded by a newer revision")
+        print(f"{check['period']} revision {check['revision']}: {reproducible}; {fresh}")
     if not targets:
         print("nothing is published yet")
     return 1 if failed else 0
@@ -48,10 +59,14 @@ def cmd_verify(args) -> int:
 @command("publications")
 def cmd_publications(args) -> int:
     from arena.store import contests, publications
+    from arena.services import staleness
 
     db, _ = open_db()
     contests.require_contest(db, args.contest)
-    listed = [{**p, "data_sha256": p["data_sha256"][:12]} for p in publications.list_all(db, args.contest)]
+    stale = staleness.stale_map(db, args.contest)
+    listed = [{**p, "data_sha256": p["data_sha256"][:12],
+               "stale": (stale.get((p["period"], p["revision"])) or {}).get("reason", "")}
+              for p in publications.list_all(db, args.contest)]
     print_records(listed, PUBLICATION_COLUMNS)
     return 0
 

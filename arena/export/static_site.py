@@ -18,6 +18,8 @@ from typing import Any
 from arena import services
 from arena.http.web import data, pages
 from arena.http.web.links import StaticLinks
+from arena.services import staleness
+from arena.support.atomic import write_atomic
 from arena.render import cache, fonts
 from arena.store import publications
 from arena.support.atomic import write_atomic
@@ -81,10 +83,11 @@ def _period_files(site: _Site, db, cid: str, period: str) -> None:
         text = data.published(db, cid, period, rev["revision"]).row["sheet"]
         site.put(f"{base}/sheet.r{rev['revision']}.json", text.encode())
     site.put(f"{base}/sheet.json", pub.row["sheet"].encode())
+    notice = staleness.public_notice(db, cid, pub.row)
     for size in ("phone", "screen"):
-        site.put(f"{base}/board-{size}.png", cache.board_bytes(site.instance, pub.row, pub.contest, "png", size))
+        site.put(f"{base}/board-{size}.png", cache.board_bytes(site.instance, pub.row, pub.contest, "png", size, notice))
     site.put(f"{base}/heatmap.png", cache.heatmap_bytes(site.instance, pub.row, pub.contest))
-    site.put(f"{base}/sheet.xlsx", cache.workbook_bytes(site.instance, pub.row, pub.contest))
+    site.put(f"{base}/sheet.xlsx", cache.workbook_bytes(site.instance, pub.row, pub.contest, notice))
 
 
 def _units(db, cid: str) -> list[str]:

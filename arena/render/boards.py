@@ -134,8 +134,9 @@ def _phone(sheet: dict[str, Any], contest: Contest) -> Pen:
     groups = plan(sheet, contest)
     lights = light_ids(sheet, contest)
     note = words.wrap(f"更正说明：{sheet['note']}", 24, 1000) if sheet.get("note") else []
+    stale = words.wrap(sheet["stale_notice"], 24, 1000) if sheet.get("stale_notice") else []
     legend = words.wrap(legend_text(contest, lights), 22, 1000) if lights else []
-    head = 214 + (len(note) * 36 + 20 if note else 0)
+    head = 214 + (len(note) * 36 + 20 if note else 0) + (len(stale) * 36 + 20 if stale else 0)
     foot = 40 + (44 + len(legend) * 32 if legend else 0) + 40 + 34 + 40
     height = math.ceil(head + sum(group_height(g) for g in groups) + foot)
     pen = Pen(PHONE_WIDTH, height)
@@ -150,6 +151,12 @@ def _phone(sheet: dict[str, Any], contest: Contest) -> Pen:
         pen.rect(0, y, PHONE_WIDTH, len(note) * 36 + 20, "#fff3e0")
         for line in note:
             pen.text(40, y + 36, line, 24, "#8d3b00")
+            y += 36
+        y += 20
+    if stale:  # staleness.public_notice: a month it is built from was corrected after it
+        pen.rect(0, y, PHONE_WIDTH, len(stale) * 36 + 20, "#fde2e1")
+        for line in stale:
+            pen.text(40, y + 36, line, 24, "#a11111", bold=True)
             y += 36
         y += 20
     y += 16
@@ -194,7 +201,12 @@ def _screen(sheet: dict[str, Any], contest: Contest) -> Pen:
         board.group(g, gap + c * (col_w + gap) + (col_w - PHONE_WIDTH * s) / 2, top + r * (cell_h + gap), s)
     pen.rect(0, bottom, width, height - bottom, "#f2f4f7")
     pen.text(40, bottom + 42, board.footnote(), 26, INK, bold=True)
-    if board.lights:
+    if sheet.get("stale_notice"):  # in place of the legend: the notice matters more
+        room = width - 80 - words.text_width(board.footnote(), 26) - 40
+        pen.rect(width - 40 - room - 12, bottom + 8, room + 24, 48, "#fde2e1", radius=8)
+        pen.text(width - 40, bottom + 42, words.wrap(sheet["stale_notice"], 22, room)[0], 22, "#a11111",
+                 bold=True, ha="right")
+    elif board.lights:
         hint = "每个圆点是一项有目标的指标，次序同成绩单"
         x = board.legend(width - 40 - 180 - words.text_width(hint, 20) - 10, bottom + 42, 1.0)
         pen.text(x + 10, bottom + 42, hint, 20, MUTED)

@@ -7,6 +7,7 @@ render; the last move wins, with identical bytes).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -48,17 +49,33 @@ def publication_key(publication: dict[str, Any]) -> str:
     return sha
 
 
-def board_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest, fmt: str, size: str) -> bytes:
-    """The publication's board (boards.board_image), rendered once and then read from disk."""
+def notice_tag(notice: str | None) -> str:
+    """The part of a file's key and ETag that names its stale notice (staleness.public_notice):
+    a notice is drawn into the bytes, so a board with one is another file than the one without."""
+    return f"-stale-{hashlib.sha256(notice.encode()).hexdigest()[:16]}" if notice else ""
+
+
+def _noticed(publication: dict[str, Any], notice: str | None) -> dict[str, Any]:
+    sheet = frozen_sheet(publication)
+    return {**sheet, "stale_notice": notice} if notice else sheet  # a copy: the frozen one is shared
+
+
+def board_key(publication: dict[str, Any], fmt: str, size: str, notice: str | None = None) -> str:
+    return f"{publication_key(publication)}-{size}-v{RENDER_VERSION}{notice_tag(notice)}.{fmt}"
+
+
+def board_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest, fmt: str, size: str,
+                notice: str | None = None) -> bytes:
+    """The publication's board (boards.board_image), rendered once and then read from disk;
+    ``notice``: the stale notice to draw on it, if any."""
     from arena.render.boards import SIZES, board_image
 
     check_format(fmt)
     if size not in SIZES:
         raise BadRequest(f"unknown board size {size!r}: use phone or screen",
                          [{"field": "size", "message": "phone or screen"}])
-    key = f"{publication_key(publication)}-{size}-v{RENDER_VERSION}.{fmt}"
-    return cached(instance_path, "boards", key,
-                  lambda: board_image(frozen_sheet(publication), contest, fmt=fmt, size=size))
+    return cached(instance_path, "boards", board_key(publication, fmt, size, notice),
+                  lambda: board_image(_noticed(publication, notice), contest, fmt=fmt, size=size))
 
 
 def heatmap_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest) -> bytes:
@@ -69,17 +86,18 @@ def heatmap_bytes(instance_path: str | None, publication: dict[str, Any], contes
     return cached(instance_path, "charts", key, lambda: heatmap(frozen_sheet(publication), contest))
 
 
-def workbook_key(publication: dict[str, Any]) -> str:
-    """The workbook's file name and ETag: the sheet's hash and the layout's version."""
-    return f"{publication_key(publication)}-v{RENDER_VERSION}.xlsx"
+def workbook_key(publication: dict[str, Any], notice: str | None = None) -> str:
+    """The workbook's file name and ETag: the sheet's hash, the layout's version, its notice."""
+    return f"{publication_key(publication)}-v{RENDER_VERSION}{notice_tag(notice)}.xlsx"
 
 
-def workbook_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest) -> bytes:
+def workbook_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest,
+                   notice: str | None = None) -> bytes:
     """The publication's Excel workbook (workbook.sheet_workbook), kept like boards."""
     from arena.render.workbook import sheet_workbook
 
-    return cached(instance_path, "xlsx", workbook_key(publication),
-                  lambda: sheet_workbook(frozen_sheet(publication), contest))
+    return cached(instance_path, "xlsx", workbook_key(publication, notice),
+                  lambda: sheet_workbook(_noticed(publication, notice), contest))
 
 
 def unit_chart_bytes(instance_path: str | None, stamp: str, history: dict[str, Any], contest: Contest) -> bytes:

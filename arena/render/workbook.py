@@ -72,6 +72,8 @@ def _title_rows(ws, sheet: dict[str, Any], contest: Contest, group: dict[str, An
          f"数据截至{words.cutoff_label(sheet['period'])} · 时序进度{words.progress_label(sheet['period'])}", Font(size=11)),
         (f"更正说明：{sheet.get('note') or '无'}", Font(size=11, color="8D3B00" if sheet.get("note") else "6B7280")),
     ]
+    if sheet.get("stale_notice"):  # staleness.public_notice, on the row before the header
+        lines.append((sheet["stale_notice"], Font(size=11, bold=True, color="A11111")))
     for row, (text, font) in enumerate(lines, 1):
         ws.cell(row=row, column=1, value=text).font = font
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))

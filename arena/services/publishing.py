@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any, Callable
 
 from arena import services
+from arena.services import staleness
 from arena.engine.calendar import due_periods, local_moment
 from arena.engine.periods import parse_period
 from arena.engine.sheet import score
@@ -76,7 +77,9 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
         data = services.sheet_inputs(db, contest, wanted)
         sheet = score(contest, str(wanted), data)
         newest = publications.latest(db, contest.id, str(wanted))
-        if newest is not None and (first_only or same_sheet(sheet, newest)):
+        # a stale revision is made again even with the same figures: the new one records the
+        # corrected inputs, and the stale notice ends (staleness is derived, never stored)
+        if newest is not None and (first_only or (same_sheet(sheet, newest) and staleness.of(db, contest.id, newest) is None)):
             del newest["sheet"]
             return newest, False
         revision = 1 if newest is None else newest["revision"] + 1
@@ -119,10 +122,13 @@ def _stamp(contest, now: datetime | None) -> datetime:
     return local_moment(contest, now)
 
 
-def verify(db, contest_id: str, period: str, revision: int | None = None) -> dict[str, Any]:
-    """Recompute a publication from the rules version and the data it records.
+def verify(db, contest_id: str, period: str, revision: int | None = None,
+           stale_map: dict | None = None) -> dict[str, Any]:
+    """Recompute a publication from the rules version and the data it records, and say whether
+    its inputs changed since (``staleness``; pass ``stale_map`` when checking many).
 
-    Returns {"period", "revision", "ok", "reason"}; ok means byte-identical JSON.
+    Returns {"period", "revision", "ok", "reason", "newest", "stale"}; ok means byte-identical
+    JSON; stale is None or why (an older revision is never stale: newest says which it is).
     """
     stored = publications.get(db, contest_id, str(services.parse_wanted(period)), revision)
     contest, rules_row = services.contest_rules(db, contest_id, stored["rules_version"])
@@ -137,7 +143,11 @@ def verify(db, contest_id: str, period: str, revision: int | None = None) -> dic
         reason = "the recorded data hash does not match the data as of publication"
     elif not same:
         reason = "the recomputed sheet differs from the stored one"
-    return {"period": stored["period"], "revision": stored["revision"], "ok": same and reason is None, "reason": reason}
+    if stale_map is None:
+        stale_map = staleness.stale_map(db, contest_id)
+    newest = publications.head(db, contest_id, stored["period"])["revision"] == stored["revision"]
+    return {"period": stored["period"], "revision": stored["revision"], "ok": same and reason is None, "reason": reason,
+            "newest": newest, "stale": stale_map.get((stored["period"], stored["revision"]))}
 
 
 def publish_due(db, now: datetime, *, actor: str = "scheduler",

@@ -94,3 +94,12 @@ def list_all(db: sqlite_utils.Database, contest_id: str) -> list[dict]:
 
 def published_periods(db: sqlite_utils.Database, contest_id: str) -> set[str]:
     return {r[0] for r in db.conn.execute("SELECT DISTINCT period FROM publications WHERE contest = ?", (contest_id,))}
+
+
+def made_order(db: sqlite_utils.Database, contest_id: str) -> list[dict]:
+    """Every publication's place in the order they were made (``seq``, the rowid) with what a
+    staleness check compares: kind, time, data batch and rules hash; no sheets."""
+    return fetch_dicts(
+        db, "SELECT rowid AS seq, period, kind, revision, published_at, data_batch, rules_version, rules_sha256"
+            " FROM publications WHERE contest = ? ORDER BY rowid", (contest_id,),
+    )

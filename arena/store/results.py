@@ -195,3 +195,21 @@ def result_history(db: sqlite_utils.Database, contest_id: str, unit: str, key: s
         " WHERE contest = ? AND unit = ? AND key = ? AND period = ? ORDER BY id",
         (contest_id, unit, key, period),
     )
+
+
+def last_batches(db: sqlite_utils.Database, contest_id: str, months: Iterable[str]) -> dict[str, int]:
+    """month -> the newest batch that stored a value of it. A replaced value's history row has
+    an older batch than the row that replaced it, so the results table alone answers."""
+    wanted = sorted(set(months))
+    if not wanted:
+        return {}
+    sql = (f"SELECT period, max(batch) FROM results WHERE contest = ? AND period IN ({', '.join('?' * len(wanted))})"
+           " GROUP BY period")
+    return {period: int(batch) for period, batch in db.conn.execute(sql, [contest_id, *wanted])}
+
+
+def batch_times(db: sqlite_utils.Database, contest_id: str, after: int) -> dict[int, str]:
+    """batch -> when it was stored, for every batch after ``after``."""
+    rows = db.conn.execute("SELECT batch, stored_at FROM result_batches WHERE contest = ? AND batch > ?",
+                           (contest_id, after))
+    return {int(b): at for b, at in rows}

@@ -15,6 +15,7 @@ from arena.http.api import sheet_schemas
 from arena.http.api.base import ETAG_HEADERS, IF_NONE_MATCH, Blueprint, access, public
 from arena.http.api.sheets import publication
 from arena.http.db import get_db
+from arena.services import staleness
 
 blp = Blueprint("files", __name__, url_prefix="/api", description="Board images and Excel workbooks")
 BINARY = {"type": "string", "format": "binary"}
@@ -23,13 +24,14 @@ CONDITIONAL = blp.doc(parameters=[IF_NONE_MATCH])
 
 
 def _board(cid: str, period: str, fmt: str, size: str):
-    from arena.render.cache import RENDER_VERSION, board_bytes  # matplotlib loads only when asked for
+    from arena.render.cache import board_bytes, board_key  # matplotlib loads only when asked for
 
     pub = publication(cid, period)
     contest, _ = services.contest_rules(get_db(), cid, pub["rules_version"])
-    data = board_bytes(current_app.instance_path, pub, contest, fmt, size)
+    notice = staleness.public_notice(get_db(), cid, pub)
+    data = board_bytes(current_app.instance_path, pub, contest, fmt, size, notice)
     mimetype = "image/png" if fmt == "png" else "image/svg+xml"
-    return public(data, f"{pub['sheet_sha256']}-{size}-v{RENDER_VERSION}.{fmt}", mimetype=mimetype)
+    return public(data, board_key(pub, fmt, size, notice), mimetype=mimetype)
 
 
 @blp.route("/contests/<cid>/boards/<period>.png")
@@ -68,5 +70,6 @@ class SheetWorkbook(MethodView):
 
         pub = publication(cid, period)
         contest, _ = services.contest_rules(get_db(), cid, pub["rules_version"])
-        data = workbook_bytes(current_app.instance_path, pub, contest)
-        return public(data, workbook_key(pub), mimetype=XLSX, filename=f"{cid}-{pub['period']}.xlsx")
+        notice = staleness.public_notice(get_db(), cid, pub)
+        data = workbook_bytes(current_app.instance_path, pub, contest, notice)
+        return public(data, workbook_key(pub, notice), mimetype=XLSX, filename=f"{cid}-{pub['period']}.xlsx")

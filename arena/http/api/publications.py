@@ -7,7 +7,8 @@ from flask.views import MethodView
 from arena.http.api import auth, schemas
 from arena.http.api.base import Blueprint, access, public_json
 from arena.http.db import get_db
-from arena.services import publishing
+from arena.services import publishing, staleness
+from arena.support.plain_text import clean_text
 from arena.store import contests, publications
 from arena.support.plain_text import clean_text
 
@@ -17,8 +18,8 @@ FIELDS = ("contest", "period", "kind", "revision", "published_at", "note", "rule
           "sheet_sha256")
 
 
-def shown(row: dict) -> dict:
-    return {k: row[k] for k in FIELDS}
+def shown(row: dict, stale_map: dict) -> dict:
+    return {**{k: row[k] for k in FIELDS}, "stale": stale_map.get((row["period"], row["revision"]))}
 
 
 @blp.route("/contests/<cid>/publications")
@@ -29,10 +30,11 @@ class Publications(MethodView):
         """Every publication: period, revision, time, note, rules and data sha256"""
         db = get_db()
         contests.require_contest(db, cid)
-        return public_json([shown(r) for r in publications.list_all(db, cid)], revalidate=True)
+        stale = staleness.stale_map(db, cid)
+        return public_json([shown(r, stale) for r in publications.list_all(db, cid)], revalidate=True)
 
-    @blp.response(201, schemas.Publication, description="a new revision")
-    @blp.alt_response(200, schema=schemas.Publication, description="unchanged: the newest revision", success=True)
+    @blp.response(201, schemas.Published, description="a new revision")
+    @blp.alt_response(200, schema=schemas.Published, description="unchanged: the newest revision", success=True)
     @access("organizer", 400, 415, 422)
     @blp.arguments(schemas.PublishRequest)
     def post(self, body, cid):
@@ -43,4 +45,6 @@ class Publications(MethodView):
         contests.require_contest(db, cid)
         row, created = publishing.publish(db, cid, body["period"], actor=auth.current().actor, note=body.get("note"))
         location = f"/api/contests/{cid}/scores/{row['period']}?revision={row['revision']}"
-        return shown(row), 201 if created else 200, {"Location": location}
+        answer = {**shown(row, staleness.stale_map(db, cid)),
+                  "stale_dependants": staleness.dependants(db, cid, row["period"]) if created else []}
+        return answer, 201 if created else 200, {"Location": location}

@@ -6,6 +6,10 @@ from flask import current_app
 from flask.views import MethodView
 
 from arena import services
+from arena.services import staleness
+from arena.http.api import auth, bodies, schemas
+from arena.http.api.base import Blueprint, access, raw_body
+from arena.http.db import get_db
 from arena.engine.periods import periods_containing
 from arena.engine.results import check_rows
 from arena.errors import Forbidden
@@ -53,7 +57,10 @@ class Results(MethodView):
         data, fmt = bodies.results_body()
         rows = check_rows(contest, parse_results(data, fmt, xlsx=XlsxLimits.from_settings(current_app.config)))
         if who.role != "unit":
-            return services.store_results(db, contest, rows, actor=who.actor)
+            before = results.current_batch(db, cid)
+            counts = services.store_results(db, contest, rows, actor=who.actor)
+            warning = staleness.import_warning(db, cid, before)
+            return {**counts, "warning": warning} if warning else counts
         with transaction(db):  # holds the write lock: no publication can slip in between
             late = _published_months(db, cid, rows)
             if late:

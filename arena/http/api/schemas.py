@@ -141,10 +141,17 @@ class NoteQuery(Schema):
 
 # -- results ------------------------------------------------------------------------------
 
+class ImportWarning(Schema):
+    months = req(fields.List(fields.String()))
+    message = req(fields.String())
+
+
 class ImportCounts(Schema):
     inserted = req(fields.Integer())
     updated = req(fields.Integer())
     unchanged = req(fields.Integer())
+    warning = fields.Nested(ImportWarning, metadata={
+        "description": "present when published months changed: the public sees the published figures until they are published again"})
 
 
 class StoredResult(Schema):
@@ -169,6 +176,30 @@ class PublishRequest(Schema):
                          metadata={"description": "更正说明: required for a revision after the first"})
 
 
+class StaleCause(Schema):
+    month = req(fields.String())
+    cause = req(fields.String(validate=validate.OneOf(["corrected", "results"]),
+                              metadata={"description": "corrected: a later revision of the month; "
+                                                       "results: results stored after, not yet published"}))
+    revision = nullable(fields.Integer())
+    at = nullable(fields.String())
+
+
+class Stale(Schema):
+    class Meta:
+        description = "Why a publication's inputs changed after it was frozen (null: they did not)."
+
+    reason = req(fields.String())
+    message = req(fields.String(metadata={"description": "the same in Chinese"}))
+    causes = req(fields.List(fields.Nested(StaleCause)))
+
+
+class StaleDependant(Schema):
+    period = req(fields.String())
+    revision = req(fields.Integer())
+    stale = req(fields.Nested(Stale))
+
+
 class Publication(Schema):
     contest = req(fields.String())
     period = req(fields.String())
@@ -179,6 +210,12 @@ class Publication(Schema):
     rules_sha256 = fields.String(**SHA)
     data_sha256 = fields.String(**SHA)
     sheet_sha256 = fields.String(**SHA)
+    stale = nullable(fields.Nested(Stale, metadata={"description": "only a period's newest revision can be stale"}))
+
+
+class Published(Publication):
+    stale_dependants = req(fields.List(fields.Nested(StaleDependant), metadata={
+        "description": "after a correction of a month: the publications built from it that are now stale"}))
 
 
 # -- audit and tokens ---------------------------------------------------------------------

@@ -9,6 +9,11 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from arena import services
+from arena.services import publishing, staleness
+from arena.http.db import get_db
+from arena.http.console import bp
+from arena.http.console.auth import current_user
+from arena.http.console.common import chosen_period, open_contest, period_choices, problems, season_period
 from arena.engine.result_problems import show_text
 from arena.errors import ArenaError, NotFound, ValidationFailed
 from arena.http.console import bp
@@ -17,6 +22,7 @@ from arena.http.console.common import chosen_period, open_contest, period_choice
 from arena.http.db import get_db
 from arena.services import publishing
 from arena.store import publications
+from arena.store.db import transaction
 
 
 @bp.route("/contests/<contest_id>/draft")
@@ -45,17 +51,49 @@ def publish(contest_id: str):
         return _page(row, model, period, error=error, note=note), error.status
     if created:
         flash(f"已发布 {period} 第 {done['revision']} 版。", "ok")
+        if done["revision"] > 1 and staleness.dependants(get_db(), contest_id, period):
+            flash(f"{period} 已更正：依据它的发布已过期，见下方列表，可用同一更正说明重新发布。", "error")
     else:
         flash(f"{period} 的成绩没有变化，仍为第 {done['revision']} 版，没有新发布。", "ok")
     return redirect(url_for("console.draft_page", contest_id=contest_id, period=period))
 
 
+@bp.route("/contests/<contest_id>/republish", methods=["POST"])
+def republish(contest_id: str):
+    """Republish every publication a month's correction left stale, with one note, all or none."""
+    row, model, _ = open_contest(contest_id)
+    asked = request.form.get("month", "")
+    month = season_period(asked, model, months_only=True)
+    note = request.form.get("note", "").strip()
+    db = get_db()
+    try:
+        if month is None:
+            raise ValidationFailed("只能按本赛季的月份重新发布，什么也没有发布",
+                                   [{"field": "month", "message": f"{show_text(asked)} 不是本赛季的月份"}])
+        if not note:
+            raise ValidationFailed("重新发布必须填写更正说明", [{"field": "note", "message": "required"}])
+        with transaction(db):
+            stale = staleness.dependants(db, contest_id, month)
+            done = [publishing.publish(db, contest_id, d["period"], actor=current_user().actor, note=note)[0]
+                    for d in stale]
+    except ArenaError as error:
+        return _page(row, model, month or chosen_period(None, model), error=error, note=note), error.status
+    if done:
+        flash("已重新发布：" + "、".join(f"{d['period']} 第 {d['revision']} 版" for d in done) + "。", "ok")
+    else:
+        flash(f"依据 {month} 的发布都不过期，没有重新发布。", "ok")
+    return redirect(url_for("console.publications_page", contest_id=contest_id))
+
+
 @bp.route("/contests/<contest_id>/publications")
 def publications_page(contest_id: str):
     row, model, _ = open_contest(contest_id)
-    made = publications.list_all(get_db(), contest_id)
+    db = get_db()
+    made = publications.list_all(db, contest_id)
+    stale = staleness.stale_map(db, contest_id)
     by_period: dict[str, list[dict]] = {}
     for publication in made:
+        publication["stale"] = stale.get((publication["period"], publication["revision"]))
         by_period.setdefault(publication["period"], []).append(publication)
     return render_template("console/publications.html", contest=row, model=model, by_period=by_period)
 
@@ -67,6 +105,10 @@ def _page(row: dict, model, period: str, **extra: Any):
     except NotFound as exc:
         sheet, extra["empty"] = None, exc.message
     made = [p for p in publications.list_all(db, model.id) if p["period"] == period]
+    if made:
+        extra.setdefault("stale", staleness.of(db, model.id, made[-1]))
+        extra.setdefault("dependants", staleness.dependants(db, model.id, period))
+        extra.setdefault("correction_note", made[-1]["note"] or "")
     same = None  # would publishing the draft now change the newest revision? decided as publish decides
     if sheet is not None and made:
         same = publishing.same_sheet(sheet, publications.get(db, model.id, period, made[-1]["revision"]))

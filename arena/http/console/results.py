@@ -13,6 +13,11 @@ from flask import current_app, flash, redirect, render_template, request, url_fo
 
 from arena import services
 from arena.engine.rules.model import Contest
+from arena.services import staleness
+from arena.http.db import get_db
+from arena.http.console import bp
+from arena.http.console.auth import current_user
+from arena.http.console.common import chosen_period, open_contest, problems
 from arena.errors import ArenaError, BadRequest
 from arena.http.console import bp
 from arena.http.console.auth import current_user
@@ -39,6 +44,7 @@ def upload_results(contest_id: str):
             raise BadRequest("请选择要上传的成绩文件（CSV、Excel 或 JSON）",
                              [{"field": "file", "message": "no file chosen"}])
         fmt = detect_format(upload.filename, upload.mimetype)
+        before = results.current_batch(get_db(), contest_id)
         counts = services.import_results(get_db(), contest_id, upload.read(), fmt=fmt, actor=current_user().actor,
                                          xlsx=XlsxLimits.from_settings(current_app.config))
     except ArenaError as error:
@@ -47,6 +53,9 @@ def upload_results(contest_id: str):
     name = upload.filename if len(upload.filename) <= 60 else upload.filename[:59] + "…"  # the flash rides in the cookie
     flash(f"已导入 {name}：新增 {counts['inserted']} 条，更新 {counts['updated']} 条，"
           f"未变 {counts['unchanged']} 条。", "ok")
+    warning = staleness.import_warning(get_db(), contest_id, before)
+    if warning:
+        flash(warning["message"], "error")
     return redirect(url_for("console.results_page", contest_id=contest_id, month=request.form.get("month") or None))
 
 

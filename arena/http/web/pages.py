@@ -12,6 +12,7 @@ from typing import Any
 
 import jinja2
 
+from arena.services import staleness
 from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.http.web import data
@@ -70,6 +71,7 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
         "precision": pub.contest.precision, "indicators": _indicator_heads(pub),
         "periods": list(data.newest_revisions(db, cid)), "revisions": data.revisions(db, cid, period),
         "flags": flags, "latest": period == data.latest_month(db, cid),
+        "stale_notice": staleness.public_notice(db, cid, pub.row),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
+from arena.services import staleness
 from arena.errors import ArenaError, BadRequest, NotFound
 from arena.http.web import data, pages
 from arena.http.web.links import LiveLinks
@@ -101,9 +102,11 @@ def screen_version(cid: str):
 @bp.get("/contests/<cid>/<period>/board.<any(png, svg):fmt>")
 def board(cid: str, period: str, fmt: str):
     size = request.args.get("size", "phone")
-    pub = data.published(_db(), cid, period)
-    body = cache.board_bytes(_instance(), pub.row, pub.contest, fmt, size)
-    return _immutable(body, FORMATS[fmt], f"{pub.row['sheet_sha256']}-board-{size}-v{cache.RENDER_VERSION}.{fmt}")
+    db = _db()
+    pub = data.published(db, cid, period)
+    notice = staleness.public_notice(db, cid, pub.row)
+    body = cache.board_bytes(_instance(), pub.row, pub.contest, fmt, size, notice)
+    return _immutable(body, FORMATS[fmt], f"{pub.row['sheet_sha256']}-board-{size}-v{cache.RENDER_VERSION}{cache.notice_tag(notice)}.{fmt}")
 
 
 @bp.get("/contests/<cid>/<period>/heatmap.png")
@@ -115,9 +118,11 @@ def heatmap(cid: str, period: str):
 
 @bp.get("/contests/<cid>/<period>/sheet.xlsx")
 def workbook(cid: str, period: str):
-    pub = data.published(_db(), cid, period)
-    body = cache.workbook_bytes(_instance(), pub.row, pub.contest)
-    resp = _immutable(body, XLSX, cache.workbook_key(pub.row))
+    db = _db()
+    pub = data.published(db, cid, period)
+    notice = staleness.public_notice(db, cid, pub.row)
+    body = cache.workbook_bytes(_instance(), pub.row, pub.contest, notice)
+    resp = _immutable(body, XLSX, cache.workbook_key(pub.row, notice))
     resp.headers["Content-Disposition"] = f"attachment; filename={cid}-{period}.xlsx"
     return resp
 
