@@ -104,3 +104,18 @@ def organizer(app):
     client = app.test_client()
     assert sign_in(client, "zhangsan").status_code == 302
     return client
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    """Run the `arena` command in-process on a database in tmp_path: (exit code, stdout, stderr)."""
+    from arena.cli import main
+
+    monkeypatch.setenv("ARENA_DATABASE", str(tmp_path / "arena.db"))
+
+    def run(*argv):
+        code = main([str(a) for a in argv])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -132,18 +132,6 @@ def test_disable_and_reset(small):
 
 # -- the command line ---------------------------------------------------------------------
 
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    from arena.cli import main
-
-    monkeypatch.setenv("ARENA_DATABASE", str(tmp_path / "arena.db"))
-
-    def run(*argv):
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_user_commands(cli):

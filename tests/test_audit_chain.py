@@ -13,18 +13,6 @@ from arena.store import audit, audit_chain
 from arena.store.db import MIGRATIONS, connect, migrate, transaction
 
 
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    from arena.cli import main
-
-    monkeypatch.setenv("ARENA_DATABASE", str(tmp_path / "arena.db"))
-
-    def run(*argv):
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def write_rows(path, n: int, at: str = "2026-03-01T00:00:00+00:00") -> None:

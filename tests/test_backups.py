@@ -1,6 +1,6 @@
 """Backups: `arena backup` while another thread imports, `arena restore`, and the drill that the
-restored database is whole (integrity_check), its audit chain unbroken and `arena verify` passes.
-(`arena audit verify` is not on this branch yet; the drill checks the results' hash chain itself.)"""
+restored database is whole (integrity_check), its audit chain unbroken (the results' import chain,
+and `arena audit verify` over every row) and `arena verify` passes."""
 
 from __future__ import annotations
 
@@ -104,7 +104,9 @@ def test_restore_drill_backup_while_importing_then_restore_and_verify(tmp_path, 
     assert chain_is_unbroken(live)
     capsys.readouterr()
     assert cli(["verify", "small"], live, monkeypatch) == 0
-    assert "2026-01 revision 1: ok" in capsys.readouterr().out
+    assert "2026-01 revision 1: reproducible; current" in capsys.readouterr().out
+    assert cli(["audit", "verify"], live, monkeypatch) == 0  # the whole audit trail's hash chain
+    assert "audit chain intact" in capsys.readouterr().out
     # the restored database takes writes again
     assert cli(["publish", "small", "2026-02"], live, monkeypatch) == 0
 

@@ -15,16 +15,6 @@ from arena.cli import main
 from helpers import SMALL_RULES, month_rows
 
 
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("ARENA_DATABASE", str(tmp_path / "arena.db"))
-
-    def run(*argv):
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def write(tmp_path, name, text):

@@ -226,16 +226,6 @@ def test_the_console_warns_on_import_lists_the_stale_and_republishes_them_in_one
 
 # -- the CLI ------------------------------------------------------------------------------
 
-@pytest.fixture
-def cli(tmp_path, monkeypatch, capsys):
-    monkeypatch.setenv("ARENA_DATABASE", str(tmp_path / "arena.db"))
-
-    def run(*argv):
-        code = main([str(a) for a in argv])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def test_the_cli_warns_lists_and_verify_judges_reproducible_and_stale_apart(cli, tmp_path, at):
