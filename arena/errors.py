@@ -100,6 +100,12 @@ class ReadOnly(ArenaError):
     status, code = 503, "read_only"
 
 
+class Unavailable(ArenaError):
+    """The database could be opened at start but cannot be now (its file or folder went away)."""
+
+    status, code = 503, "unavailable"
+
+
 class ConfigError(ArenaError):
     """A setting that is unknown or ill-typed; raised at start, never during a request."""
 

@@ -70,3 +70,18 @@ def test_each_request_logs_one_json_line(app, caplog):
     assert isinstance(first["ms"], float) and first["ms"] >= 0
     assert second["status"] == missing.status_code == 404 and second["bytes"] == len(missing.data)
     assert set(first) == {"method", "rule", "path", "status", "ms", "bytes"}
+
+
+def test_a_database_that_cannot_be_opened_mid_life_is_503_not_500(tmp_path):
+    import shutil
+
+    from arena import create_app
+
+    folder = tmp_path / "data"
+    app = create_app({"DATABASE": str(folder / "arena.db")})
+    assert app.test_client().get("/api/contests").status_code == 200
+    shutil.rmtree(folder)
+    folder.write_text("a file where the database's folder was", encoding="utf-8")
+    answer = app.test_client().get("/api/contests")
+    assert answer.status_code == 503 and answer.get_json()["error"]["code"] == "unavailable"
+    assert "cannot be opened" in answer.get_json()["error"]["message"]

@@ -9,10 +9,14 @@ def get_db():
     """This request's connection, opened on first use and closed on teardown."""
     from flask import current_app
 
+    from arena.errors import ConfigError, Unavailable
     from arena.store.db import connect
 
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
+        try:
+            g.db = connect(current_app.config["DATABASE"], current_app.config["BUSY_TIMEOUT_MS"])
+        except ConfigError as exc:  # at start a setting's fault; during a request the server's (503)
+            raise Unavailable(f"the database cannot be opened now: {exc}") from None
     return g.db
 
 
