@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
+from typing import Iterator
+
 SMALL_RULES = """\
 version: 1
 contest:
@@ -34,3 +38,18 @@ def month_rows(month: str, gdp=(7.0, 6.0, 5.0), inv=(12.0, 10.0, 8.0)) -> list[d
         rows.append({"unit": unit, "key": "gdp", "period": month, "value": g})
         rows.append({"unit": unit, "key": "inv", "period": month, "value": i})
     return rows
+
+
+@contextlib.contextmanager
+def running(app) -> Iterator[str]:
+    """A WSGI app on 127.0.0.1:<free port>, in a thread (threaded: one request per thread), as its base URL."""
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        thread.join(5)

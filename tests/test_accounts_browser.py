@@ -6,14 +6,13 @@ and on a 390 px phone. Screenshots land in tests/artifacts/accounts/."""
 from __future__ import annotations
 
 import json
-import threading
 from pathlib import Path
 
 import pytest
 
 from browser_kit import MISSING, console_errors, have_chromium, new_driver, set_viewport, wait_until
 from console_client import PASSWORD, make_account
-from helpers import SMALL_RULES, month_rows
+from helpers import SMALL_RULES, month_rows, running
 
 SHOTS = Path(__file__).parent / "artifacts" / "accounts"
 
@@ -25,8 +24,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.skipif(not have_chromium(), reason=M
 def served(tmp_path):
     """The app (TOTP required, as by default) with January to March published, and an admin."""
     import pyotp
-    from werkzeug.serving import make_server
-
     from arena import create_app, services
 
     from arena.services import publishing
@@ -42,14 +39,8 @@ def served(tmp_path):
             publishing.publish(db, "small", month, actor="setup")
     secret = pyotp.random_base32()
     make_account(app, "admin", "系统管理员", "admin1", totp=secret)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", secret
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with running(app) as base:
+        yield base, secret
 
 
 def css(driver, selector: str):

@@ -10,10 +10,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from werkzeug.serving import make_server
 
 from api_world import RULES, assert_error_body
-from helpers import SMALL_RULES
+from helpers import SMALL_RULES, running
 from xlsx_bombs import inline_row, results_sheet, row_bomb, shared_strings_bomb, workbook
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -102,10 +101,6 @@ def test_content_beyond_the_64th_column_is_422_and_styled_empty_cells_are_read_p
 
 def test_a_bomb_keeps_no_worker_from_answering_others(world):
     """A threaded server: two bombs and a normal request at once; every answer is what it should be."""
-    server = make_server("127.0.0.1", 0, world.app, threaded=True)
-    base = f"http://127.0.0.1:{server.server_port}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     answers: dict[str, tuple[int, dict]] = {}
 
     def send(name: str, path: str, body: bytes | None = None) -> None:
@@ -118,7 +113,7 @@ def test_a_bomb_keeps_no_worker_from_answering_others(world):
             answers[name] = (exc.code, json.loads(exc.read()))
 
     bomb = shared_strings_bomb()
-    try:
+    with running(world.app) as base:
         senders = [threading.Thread(target=send, args=(f"bomb{i}", "/api/contests/small/results", bomb))
                    for i in range(2)]
         senders.append(threading.Thread(target=send, args=("list", "/api/contests")))
@@ -127,8 +122,6 @@ def test_a_bomb_keeps_no_worker_from_answering_others(world):
         send("sheet", "/api/contests/small/scores/2026-03")
         for s in senders:
             s.join()
-    finally:
-        server.shutdown()
     assert answers["bomb0"][0] == answers["bomb1"][0] == 413
     assert answers["bomb0"][1]["error"]["code"] == "payload_too_large"
     assert answers["list"][0] == 200 and answers["list"][1][0]["id"] == "small"

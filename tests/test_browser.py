@@ -12,7 +12,6 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
-import threading
 from datetime import datetime, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -21,6 +20,7 @@ import pytest
 
 from browser_kit import (MISSING, console_errors, have_chromium, new_driver, screenshot_png, set_viewport,
                          wait_until)
+from helpers import running
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -63,8 +63,6 @@ class PublishAfterScreen:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The demo contest (May, June, Q2 published) served on 127.0.0.1:<free port>."""
-    from werkzeug.serving import make_server
-
     from arena import services
     from arena.services import demo, publishing
     from arena.http.app import create_app
@@ -87,14 +85,8 @@ def site(tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ARENA_INSTANCE", str(root / "instance"))
         app = create_app({"DATABASE": db_path})
-    server = make_server("127.0.0.1", 0, PublishAfterScreen(app, db_path), threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", [u.name for u in contest.units], root
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with running(PublishAfterScreen(app, db_path)) as base:
+        yield base, [u.name for u in contest.units], root
 
 
 def chromium(url: str, profile: Path, window: str, *, screenshot: Path | None = None,

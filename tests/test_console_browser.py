@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import json
 import shutil
-import threading
 import urllib.request
 from pathlib import Path
 
 import pytest
 
 from browser_kit import MISSING, have_chromium, new_driver
-from helpers import SMALL_RULES, month_rows
+from helpers import SMALL_RULES, month_rows, running
 
 SHOTS = Path(__file__).parent / "artifacts" / "console"
 
@@ -39,8 +38,6 @@ def served(tmp_path):
     """The app on 127.0.0.1:<free port> in a thread, with the small contest and an organizer
     account (zhangsan) whose TOTP secret the test knows."""
     import pyotp
-    from werkzeug.serving import make_server
-
     from arena import create_app, services
     from arena.http.db import get_db
     from console_client import make_account
@@ -53,14 +50,8 @@ def served(tmp_path):
         services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="setup")
     secret = pyotp.random_base32()
     make_account(app, "organizer", "考核办张三", "zhangsan", totp=secret)
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}", secret
-    finally:
-        server.shutdown()
-        thread.join(5)
+    with running(app) as base:
+        yield base, secret
 
 
 @pytest.fixture
