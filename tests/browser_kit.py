@@ -91,6 +91,20 @@ def wait_until(driver, check: Callable[[Any], Any], what: str, timeout: float = 
         raise AssertionError(f"after {timeout} s: {what}") from None
 
 
+def press(driver, css: str, expect: str | None = None) -> None:
+    """Click ``css`` and wait until the next page has replaced this one and loaded (and shows
+    ``expect``, if given). The old page is marked in its window object; a new document has no
+    mark. Selenium's staleness_of is not used: while the old document is torn down chromedriver
+    may answer "Node with given id does not belong to the document" instead of a stale element."""
+    from selenium.webdriver.common.by import By
+
+    driver.execute_script("window.__arenaOldPage = true")
+    wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, css), f"{css} on the page").click()
+    wait_until(driver, lambda d: d.execute_script("return !window.__arenaOldPage && document.readyState === 'complete'")
+               and (expect is None or d.find_elements(By.CSS_SELECTOR, expect)),
+               f"the page after {css}" + (f" with {expect}" if expect else ""))
+
+
 def console_errors(driver) -> list[str]:
     """Messages the page logged to the console (errors and warnings), e.g. CSP violations."""
     return [e["message"] for e in driver.get_log("browser") if e.get("level") in ("SEVERE", "WARNING")]

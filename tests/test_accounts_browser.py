@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_kit import MISSING, console_errors, have_chromium, new_driver, set_viewport, wait_until
+from browser_kit import MISSING, console_errors, have_chromium, new_driver, press, set_viewport, wait_until
 from console_client import PASSWORD, make_account
 from helpers import SMALL_RULES, month_rows, running
 
@@ -49,15 +49,6 @@ def css(driver, selector: str):
     return wait_until(driver, lambda d: d.find_element(By.CSS_SELECTOR, selector), f"{selector} on the page")
 
 
-def submit(driver, button: str, expect: str) -> None:
-    """Click and wait for the next page, known by an element it has."""
-    from selenium.webdriver.common.by import By
-
-    driver.execute_script("window.__old = true")
-    css(driver, button).click()
-    wait_until(driver, lambda d: d.execute_script("return !window.__old && document.readyState === 'complete'")
-               and d.find_elements(By.CSS_SELECTOR, expect), f"the page after {button} with {expect}")
-
 
 def shoot(driver, name: str, width: int = 1366, mobile: bool = False) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -80,7 +71,7 @@ def test_admin_with_totp_makes_a_unit_account_and_the_unit_sees_its_page(served,
         css(driver, "#password").send_keys(PASSWORD)
         css(driver, "#code").send_keys(pyotp.TOTP(secret).now())
         shoot(driver, "01-login")
-        submit(driver, "#signin", "#contests")
+        press(driver, "#signin", "#contests")
         assert "欢迎，系统管理员" in css(driver, "main").text
 
         driver.get(f"{base}/console/people")
@@ -91,22 +82,22 @@ def test_admin_with_totp_makes_a_unit_account_and_the_unit_sees_its_page(served,
         Select(css(driver, "#role")).select_by_value("unit")
         Select(css(driver, "#contest")).select_by_value("small")
         css(driver, "#unit").send_keys("A")
-        submit(driver, "#create-person", "#issued-password")
+        press(driver, "#create-person", "#issued-password")
         one_time = css(driver, "#issued-password").text.strip()
         assert 'data-username="lanshan"' in driver.page_source
         shoot(driver, "02-people")
-        submit(driver, "#signout", "#username")
+        press(driver, "#signout", "#username")
         assert "已退出登录" in css(driver, "main").text
 
         css(driver, "#username").send_keys("lanshan")
         css(driver, "#password").send_keys(one_time)
-        submit(driver, "#signin", "#change-password")
+        press(driver, "#signin", "#change-password")
         assert "请先修改密码" in css(driver, "#step").text
         css(driver, "#old_password").send_keys(one_time)
         css(driver, "#new_password").send_keys("Lanshan-2026!")
         css(driver, "#repeat").send_keys("Lanshan-2026!")
         shoot(driver, "03-first-password")
-        submit(driver, "#change-password", "#me-standing")
+        press(driver, "#change-password", "#me-standing")
 
         assert driver.current_url == f"{base}/me"
         assert css(driver, "#me-name").text == "甲县"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_kit import MISSING, have_chromium, new_driver
+from browser_kit import MISSING, have_chromium, new_driver, press
 from helpers import SMALL_RULES, month_rows, running
 
 SHOTS = Path(__file__).parent / "artifacts" / "console"
@@ -77,28 +77,6 @@ def find(driver, css: str):
 
     return driver.find_element(By.CSS_SELECTOR, css)
 
-
-def press(driver, css: str) -> None:
-    """Click a submit button and wait until the next page has replaced this one and loaded.
-
-    The old page is marked in its window object; a new document has no mark. Selenium's
-    staleness_of is not used: while the old document is torn down chromedriver may answer with
-    "Node with given id does not belong to the document" instead of a stale-element error.
-    """
-    from selenium.common.exceptions import WebDriverException
-    from selenium.webdriver.support.wait import WebDriverWait
-
-    driver.execute_script("window.__arenaOldPage = true")
-    find(driver, css).click()
-
-    def replaced(d) -> bool:
-        try:
-            return d.execute_script(
-                "return !window.__arenaOldPage && document.readyState === 'complete'")
-        except WebDriverException:  # mid-navigation: ask again
-            return False
-
-    WebDriverWait(driver, 10, ignored_exceptions=(WebDriverException,)).until(replaced)
 
 
 def upload(driver, tmp_path: Path, name: str, body: str) -> None:
