@@ -15,7 +15,7 @@ import pytest
 from helpers import SMALL_RULES, month_rows
 from api_world import RULES, assert_error_body
 
-TOP = ["contest", "period", "kind", "revision", "published_at", "note", "rules_sha256", "data_sha256", "groups"]
+TOP = ["contest", "period", "kind", "revision", "published_at", "note", "status", "notice_until", "rules_sha256", "data_sha256", "groups"]
 UNIT = ["unit", "name", "rank", "total", "change", "flags", "indicators", "adjustments", "board"]
 CELL = ["value", "target", "ratio", "points", "light", "missing"]
 FLAGS = {"month": {"missing", "warning", "vetoed"}, "quarter": {"vetoed", "red_flag", "yellow_flag"},

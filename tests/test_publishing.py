@@ -72,7 +72,8 @@ def test_the_database_refuses_to_change_a_publication(small):
     publishing.publish(small, "small", "2026-02", actor="t", now=NOW)
     for sql in ("UPDATE publications SET note = 'x'", "DELETE FROM publications",
                 "INSERT INTO publications SELECT contest, period, kind, revision + 5, published_at, author, note,"
-                " rules_version, rules_sha256, data_batch, data_sha256, sheet_sha256, sheet FROM publications"):
+                " rules_version, rules_sha256, data_batch, data_sha256, sheet_sha256, sheet, status, notice_until"
+                " FROM publications"):
         with pytest.raises(sqlite3.IntegrityError):
             small.conn.execute(sql)
 

@@ -26,8 +26,8 @@ def month(**values):
 def test_sheet_shape_and_order():
     c = contest([VALUE, indicator("b", "rank", weight=10)], units={"h": ["v1"], "g": ["u2", "u1"]})
     sheet = score(c, "2026-03", {"2026-03": month(u1=5, u2=7, v1=1)})
-    assert list(sheet) == ["contest", "period", "kind", "revision", "published_at", "note",
-                           "rules_sha256", "data_sha256", "groups"]
+    assert list(sheet) == ["contest", "period", "kind", "revision", "published_at", "note", "status",
+                           "notice_until", "rules_sha256", "data_sha256", "groups"]
     assert (sheet["contest"], sheet["period"], sheet["kind"]) == ("test", "2026-03", "month")
     assert [sheet[k] for k in ("revision", "published_at", "note", "rules_sha256", "data_sha256")] == [None] * 5
     assert [(g["id"], g["name"]) for g in sheet["groups"]] == [("h", "G-h"), ("g", "G-g")]

@@ -68,9 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     tok = sub.add_parser("token", help="API tokens").add_subparsers(dest="sub", required=True)
     tc = tok.add_parser("create", help="make a token; prints it alone (it is stored only as a hash)")
-    tc.add_argument("--role", required=True, choices=["admin", "organizer", "unit"])
+    tc.add_argument("--role", required=True, choices=["admin", "organizer", "department", "unit"])
     tc.add_argument("--name", required=True, help="who holds it, for the audit trail")
     tc.add_argument("--unit", help="unit code (role unit)")
+    tc.add_argument("--department", help="department id of the contest's rules (role department)")
     tc.add_argument("--contest", help="contest id: the only contest the token may act on (required for unit)")
     tc.add_argument("--expires", type=int, metavar="DAYS", help="expire after DAYS days (default: never)")
     tc.add_argument("--owner", metavar="USERNAME", help="the account that owns it: never more than it may do")

@@ -118,6 +118,7 @@ def cmd_token_create(args) -> int:
 
         owner = accounts.require(db, args.owner)
     token, _row = tokens.issue(db, role=args.role, name=args.name, unit=args.unit, contest=args.contest,
+                               department=args.department,
                                expires_days=args.expires, actor=actor(), owner=owner)
     print(token)  # alone on stdout, so scripts can capture it
     return 0

@@ -205,6 +205,6 @@ def score(contest: Contest, period: str, results: Results) -> dict:
                   for group, name in contest.groups.items()]
     return {
         "contest": contest.id, "period": str(p), "kind": p.kind, "revision": None,
-        "published_at": None, "note": None, "rules_sha256": None, "data_sha256": None,
+        "published_at": None, "note": None, "status": None, "notice_until": None, "rules_sha256": None, "data_sha256": None,
         "groups": groups,
     }

@@ -1,7 +1,8 @@
 """Who a token belongs to, shared by the API (bearer tokens) and the console (its session).
 
-Roles nest: admin > organizer > unit > anonymous; a principal may carry a contest scope and a
-unit. ``epoch`` is the wall clock both read, in one place so tests can move it.
+Roles nest: admin > organizer > department, unit > anonymous; a principal may carry a contest
+scope and a unit or a department (牵头部门). Department and unit rank alike: views that serve
+both check which one they have. ``epoch`` is the wall clock both read, in one place so tests can move it.
 """
 
 from __future__ import annotations
@@ -12,17 +13,26 @@ from datetime import datetime
 
 from arena.store import tokens, users
 
-RANK = {"anonymous": 0, "unit": 1, "organizer": 2, "admin": 3}
+RANK = {"anonymous": 0, "unit": 1, "department": 1, "organizer": 2, "admin": 3}
 
 
 @dataclass(frozen=True)
 class Principal:
-    role: str  # anonymous | unit | organizer | admin
+    role: str  # anonymous | unit | department | organizer | admin
     token_id: int | None = None
     name: str = ""
     contest: str | None = None  # scope: None means every contest
     unit: str | None = None
     account: str | None = None  # the username of a signed-in person (the console)
+    department: str | None = None  # a department's id in its contest's rules
+
+    @property
+    def reporter(self) -> str | None:
+        """Whom this caller reports for: ``organizer``, a department id, ``unit`` (its own rows),
+        or None (anonymous, a judge)."""
+        if self.at_least("organizer"):
+            return "organizer"
+        return {"department": self.department, "unit": "unit"}.get(self.role)
 
     @property
     def actor(self) -> str:
@@ -55,4 +65,4 @@ def principal_for(db, token: str, now: datetime) -> Principal | None:
         return None
     if row["owner"] is not None and users.get(db, row["owner"])["disabled_at"] is not None:
         return None  # disabling revokes them too; this holds even for a row revoked by hand
-    return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"])
+    return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"], department=row["department"])

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections import OrderedDict
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from arena import services
@@ -26,7 +26,7 @@ from arena.support import clock
 from arena.support.plain_text import clean_note
 
 # Fields that belong to the act of publishing, not to the sheet's content.
-_ENVELOPE = ("revision", "published_at", "note", "rules_sha256", "data_sha256")
+_ENVELOPE = ("revision", "published_at", "note", "rules_sha256", "data_sha256", "status", "notice_until")
 
 
 _FROZEN: OrderedDict[str, dict[str, Any]] = OrderedDict()  # sheet sha256 -> parsed sheet
@@ -88,8 +88,10 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
                 f"{wanted} is published already and its sheet has changed: revision {revision} needs a note (更正说明)",
                 [{"field": "note", "message": "required for a correction"}],
             )
-        when = clock.iso(_stamp(contest, now))
-        sheet.update(revision=revision, published_at=when, note=note,
+        moment = _stamp(contest, now)
+        when = clock.iso(moment)
+        status, until = notice_of(contest, wanted.kind, newest, moment)
+        sheet.update(revision=revision, published_at=when, note=note, status=status, notice_until=until,
                      rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
         text = services.sheet_json(sheet)
         row = {
@@ -97,6 +99,7 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
             "published_at": when, "author": actor, "note": note, "rules_version": rules_row["version"],
             "rules_sha256": rules_row["sha256"], "data_batch": batch, "data_sha256": sheet["data_sha256"],
             "sheet_sha256": hashlib.sha256(text.encode()).hexdigest(), "sheet": text,
+            "status": status, "notice_until": until,
         }
         publications.insert(db, row)
         audit.record(db, actor=actor, action="publication.create" if revision == 1 else "publication.correct",
@@ -107,6 +110,17 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
     if push:
         _after_publish(db)
     return row, True
+
+
+def notice_of(contest, kind: str, newest: dict[str, Any] | None, moment: datetime) -> tuple[str, str | None]:
+    """(status, notice_until) of a new revision (RULES.md "Notice before final"): a month's first
+    revision is under notice for ``publish.notice.days`` when the rules say so; a correction made
+    during notice stays under it, to the same deadline; anything else is final."""
+    if newest is not None:
+        return (newest["status"], newest["notice_until"]) if newest["status"] == "notice" else ("final", None)
+    if kind == "month" and contest.publish.notice_days:
+        return "notice", clock.iso(moment + timedelta(days=contest.publish.notice_days))
+    return "final", None
 
 
 def _stamp(contest, now: datetime | None) -> datetime:
@@ -135,6 +149,9 @@ def verify(db, contest_id: str, period: str, revision: int | None = None,
     wanted = parse_period(stored["period"])
     data = services.sheet_inputs(db, contest, wanted, stored["data_batch"])
     sheet = score(contest, str(wanted), data)
+    sheet.update(status=stored["status"], notice_until=stored["notice_until"])
+    if "status" not in frozen_sheet(stored):  # published before notices existed (schema 4)
+        del sheet["status"], sheet["notice_until"]
     sheet.update(revision=stored["revision"], published_at=stored["published_at"], note=stored["note"],
                  rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
     same = services.sheet_json(sheet) == stored["sheet"]

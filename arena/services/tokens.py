@@ -32,8 +32,10 @@ def _check_name(name: str) -> str:
 
 
 def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, unit: str | None = None,
-          expires_days: int | None = None, owner: dict | None = None) -> tuple[str, dict[str, Any]]:
-    """Make a token; returns (the token, its stored row). A unit token names its contest and unit.
+          expires_days: int | None = None, owner: dict | None = None,
+          department: str | None = None) -> tuple[str, dict[str, Any]]:
+    """Make a token; returns (the token, its stored row). A unit token names its contest and unit,
+    a department token its contest and department.
     An ``owner`` account's token never carries more than the account may do."""
     if owner is not None:
         _within_owner(owner, role, contest, unit)
@@ -44,6 +46,10 @@ def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, u
         raise _problem("unit", "a unit token needs --unit CODE and --contest ID")
     if role != "unit" and unit:
         raise _problem("unit", "only a unit token names a unit")
+    if role == "department" and (not department or not contest):
+        raise _problem("department", "a department token needs --department ID and --contest ID")
+    if role != "department" and department:
+        raise _problem("department", "only a department token names a department")
     if expires_days is not None and not 1 <= expires_days <= 3650:
         raise _problem("expires_days", "expiry must be 1 to 3650 days")
     now = clock.now("UTC")
@@ -57,10 +63,11 @@ def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, u
                 raise _problem("unit", f"contest {contest!r} has no unit {unit!r}")
         token_id = tokens.create(db, token=token, name=name, role=role, contest=contest, unit=unit,
                                  created_by=actor, now=clock.iso(now), expires_at=expires_at,
-                                 owner=None if owner is None else owner["id"])
+                                 owner=None if owner is None else owner["id"], department=department)
         audit.record(db, actor=actor, action="token.create", contest=contest, target=f"token {token_id}",
                      after=_row_sha256(tokens.get(db, token_id)),
-                     detail={"name": name, "role": role, "unit": unit, "expires_at": expires_at},
+                     detail={"name": name, "role": role, "unit": unit, "department": department,
+                             "expires_at": expires_at},
                      now=clock.iso(now))
     return token, tokens.get(db, token_id)
 
@@ -84,17 +91,19 @@ def list_tokens(db, owner: int | None = None) -> list[dict[str, Any]]:
 
 def _within_owner(owner: dict, role: str, contest: str | None, unit: str | None) -> None:
     """Same role or lower (admin > organizer > unit), the owner's contest and unit scope kept."""
-    rank = {"unit": 1, "organizer": 2, "admin": 3}
+    rank = {"unit": 1, "department": 1, "organizer": 2, "admin": 3}
     if owner["disabled_at"] is not None:
         raise _problem("owner", f"账号 {owner['username']} 已停用，不能生成令牌")
     if owner["role"] not in rank:
         raise _problem("owner", f"{owner['role']} 账号暂无接口权限，不能生成令牌")
-    if rank.get(role, 99) > rank[owner["role"]]:
+    if rank.get(role, 99) > rank[owner["role"]] or (rank[owner["role"]] == 1 and role != owner["role"]):
         raise _problem("role", f"令牌的角色 {role} 高于账号 {owner['username']} 的角色 {owner['role']}")
     if owner["contest"] is not None and contest != owner["contest"]:
         raise _problem("contest", f"账号 {owner['username']} 只管比赛 {owner['contest']}，令牌也只能限于它")
     if owner["unit"] is not None and unit != owner["unit"]:
         raise _problem("unit", f"账号 {owner['username']} 只管单位 {owner['unit']}，令牌也只能限于它")
+    if owner["department"] is not None and department != owner["department"]:
+        raise _problem("department", f"账号 {owner['username']} 属于部门 {owner['department']}，令牌也只能限于它")
 
 
 def _row_sha256(row: dict) -> str:

@@ -215,9 +215,120 @@ def _v3_accounts(db: sqlite_utils.Database) -> None:
     audit_chain.add_chain(db)  # the existing rows join the hash chain
 
 
+# Version 4: the monthly cycle. Submissions and their rows (pending -> approved | returned);
+# evidence files, stored by sha256 outside the database (services/evidence.py), attached to a
+# submission or an objection; objections during a month's notice (公示); the outbox of reminders;
+# a publication's status (notice | final) and notice deadline; department tokens and e-mail.
+CYCLE: tuple[str, ...] = (
+    """CREATE TABLE submissions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contest TEXT NOT NULL REFERENCES contests(id),
+        period TEXT NOT NULL,
+        reporter TEXT NOT NULL,
+        submitted_by TEXT NOT NULL,
+        submitted_at TEXT NOT NULL,
+        late INTEGER NOT NULL DEFAULT 0 CHECK (late IN (0, 1)),
+        status TEXT NOT NULL CHECK (status IN ('pending', 'approved', 'returned')),
+        reviewed_by TEXT,
+        reviewed_at TEXT,
+        reason TEXT,
+        batch INTEGER,
+        CHECK (status != 'returned' OR reason IS NOT NULL)
+    )""",
+    "CREATE INDEX submissions_by_period ON submissions (contest, period, reporter, id)",
+    """CREATE TABLE submission_rows (
+        submission INTEGER NOT NULL REFERENCES submissions(id),
+        unit TEXT NOT NULL,
+        key TEXT NOT NULL,
+        period TEXT NOT NULL,
+        value REAL NOT NULL CHECK (typeof(value) = 'real'),
+        explanation TEXT,
+        PRIMARY KEY (submission, unit, key, period)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE objections (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contest TEXT NOT NULL REFERENCES contests(id),
+        period TEXT NOT NULL,
+        revision INTEGER NOT NULL,
+        unit TEXT NOT NULL,
+        indicator TEXT,
+        message TEXT NOT NULL,
+        raised_by TEXT NOT NULL,
+        raised_at TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'upheld', 'rejected')),
+        reply TEXT,
+        answered_by TEXT,
+        answered_at TEXT,
+        answer_revision INTEGER,
+        CHECK (status = 'open' OR answered_at IS NOT NULL)
+    )""",
+    "CREATE INDEX objections_by_period ON objections (contest, period, status)",
+    """CREATE TABLE evidence (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contest TEXT NOT NULL REFERENCES contests(id),
+        submission INTEGER REFERENCES submissions(id),
+        objection INTEGER REFERENCES objections(id),
+        name TEXT NOT NULL,
+        media_type TEXT NOT NULL,
+        size INTEGER NOT NULL CHECK (size >= 0),
+        sha256 TEXT NOT NULL,
+        stored_by TEXT NOT NULL,
+        stored_at TEXT NOT NULL,
+        CHECK ((submission IS NULL) != (objection IS NULL)),
+        UNIQUE (submission, name),
+        UNIQUE (objection, name)
+    )""",
+    # one row per message and channel; ``dedup`` makes queueing the same reminder twice a no-op
+    """CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        dedup TEXT NOT NULL UNIQUE,
+        channel TEXT NOT NULL CHECK (channel IN ('wecom', 'dingtalk', 'email')),
+        recipient TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        body TEXT NOT NULL,
+        contest TEXT,
+        period TEXT,
+        kind TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at TEXT NOT NULL,
+        sent_at TEXT,
+        last_error TEXT
+    )""",
+    "CREATE INDEX outbox_unsent ON outbox (next_attempt_at) WHERE sent_at IS NULL",
+    "ALTER TABLE publications ADD COLUMN status TEXT NOT NULL DEFAULT 'final' CHECK (status IN ('notice', 'final'))",
+    "ALTER TABLE publications ADD COLUMN notice_until TEXT",
+    "ALTER TABLE users ADD COLUMN email TEXT",
+    # tokens gain the department role (a CHECK cannot be altered: the table is rebuilt)
+    """CREATE TABLE tokens_v4 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'organizer', 'department', 'unit')),
+        contest TEXT,
+        unit TEXT,
+        sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        owner INTEGER REFERENCES users(id),
+        department TEXT,
+        CHECK (role != 'unit' OR (unit IS NOT NULL AND contest IS NOT NULL)),
+        CHECK (role = 'unit' OR unit IS NULL),
+        CHECK (role != 'department' OR (department IS NOT NULL AND contest IS NOT NULL)),
+        CHECK (role = 'department' OR department IS NULL)
+    )""",
+    """INSERT INTO tokens_v4 (id, name, role, contest, unit, sha256, created_at, created_by, expires_at, revoked_at, owner)
+       SELECT id, name, role, contest, unit, sha256, created_at, created_by, expires_at, revoked_at, owner FROM tokens""",
+    "DROP TABLE tokens",
+    "ALTER TABLE tokens_v4 RENAME TO tokens",
+)
+
+
 # Append only: a released migration is never edited; a change is a new entry.
 MIGRATIONS: tuple[Migration, ...] = (
     (*V1, *PUBLICATIONS),  # 1
     TOKENS,  # 2: API tokens and the failed-attempt counter
     _v3_accounts,  # 3: accounts, sessions, the audit's hash chain
+    CYCLE,  # 4: submissions, evidence, objections, the outbox, notice, department tokens
 )

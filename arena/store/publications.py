@@ -14,7 +14,7 @@ from arena.errors import NotFound
 from arena.store.db import fetch_dicts, require_transaction, storable_int
 
 _COLUMNS = ("contest, period, kind, revision, published_at, author, note, rules_version, rules_sha256,"
-            " data_batch, data_sha256, sheet_sha256")
+            " data_batch, data_sha256, sheet_sha256, status, notice_until")
 
 
 def insert(db: sqlite_utils.Database, row: dict) -> None:

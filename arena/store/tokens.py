@@ -15,9 +15,9 @@ import sqlite_utils
 from arena.errors import NotFound
 from arena.store.db import fetch_dicts, require_transaction, storable_int
 
-ROLES = ("admin", "organizer", "unit")
+ROLES = ("admin", "organizer", "department", "unit")
 
-_COLUMNS = "id, name, role, contest, unit, created_at, created_by, expires_at, revoked_at, owner"
+_COLUMNS = "id, name, role, contest, unit, department, created_at, created_by, expires_at, revoked_at, owner"
 
 
 def token_sha256(token: str) -> str:
@@ -27,14 +27,15 @@ def token_sha256(token: str) -> str:
 def create(
     db: sqlite_utils.Database, *, token: str, name: str, role: str, contest: str | None, unit: str | None,
     created_by: str, now: str, expires_at: str | None = None, owner: int | None = None,
+    department: str | None = None,
 ) -> int:
     """Store a token's hash with its role, scope and owning account (None: made before accounts,
     or by ``arena token create`` without --owner); returns its id."""
     require_transaction(db)
     cursor = db.conn.execute(
-        "INSERT INTO tokens (name, role, contest, unit, sha256, created_at, created_by, expires_at, owner)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        (name, role, contest, unit, token_sha256(token), now, created_by, expires_at, owner),
+        "INSERT INTO tokens (name, role, contest, unit, department, sha256, created_at, created_by, expires_at, owner)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (name, role, contest, unit, department, token_sha256(token), now, created_by, expires_at, owner),
     )
     return int(cursor.lastrowid)
 

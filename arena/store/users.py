@@ -19,9 +19,9 @@ ROLES = ("admin", "organizer", "department", "unit", "judge")
 
 
 _COLUMNS = ("id, username, name, role, contest, unit, department, must_change, totp_secret, totp_pending,"
-            " totp_last_step, created_at, created_by, password_changed_at, disabled_at")
+            " totp_last_step, created_at, created_by, password_changed_at, disabled_at, email")
 _SETTABLE = {"name", "password_hash", "must_change", "totp_secret", "totp_pending", "totp_last_step",
-             "password_changed_at", "disabled_at"}
+             "password_changed_at", "disabled_at", "email"}
 
 
 def create(db: sqlite_utils.Database, *, username: str, name: str, role: str, contest: str | None,

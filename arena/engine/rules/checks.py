@@ -47,6 +47,12 @@ class Checks:
         self.units_ok = isinstance(data.get("units"), list)  # else no unit can be said to be missing
         exempt = data.get("exempt")
         self.exempt = {k: v for k, v in exempt.items() if isinstance(v, list)} if isinstance(exempt, dict) else {}
+        departments = data.get("departments")
+        self.departments = departments if isinstance(departments, dict) else {}
+        for reserved in ("unit", "organizer"):
+            if reserved in self.departments:
+                self.add(("departments", reserved), f"{reserved} is a reporter of its own (reported_by: {reserved}): "
+                         "give the department another id")
         self.indicator_ids = self.ids(data)
         self.scored: dict[str, set[str]] = {g: set() for g in self.groups}  # group -> indicators it scores
         for i, ind in _items(data.get("indicators")):
@@ -131,6 +137,11 @@ class Checks:
 
     def indicator(self, p: tuple, ind: dict[str, Any]) -> None:
         method, better, weight = ind.get("method"), ind.get("better", "higher"), ind.get("weight")
+        by = ind.get("reported_by")
+        if isinstance(by, str) and by not in ("unit", "organizer") and by not in self.departments:
+            known = ", ".join(["unit", "organizer", *self.departments])
+            self.add(p + ("reported_by",), f"{by} is not a department id listed in departments (nor unit or "
+                     f"organizer); use one of: {known}")
         method = method if method in schemas.METHODS else None
         weights: list[float] = []
         groups: set[str] = set()

@@ -79,8 +79,10 @@ def _lights(d: dict[str, Any]) -> model.Lights:
     return dataclasses.replace(model.Lights.defaults(d.get("by", "ratio")), **d)
 
 
-def _indicator(x: dict[str, Any], groups: dict[str, str], formula: Formula | None) -> model.Indicator:
+def _indicator(x: dict[str, Any], groups: dict[str, str], formula: Formula | None,
+               reporter: str) -> model.Indicator:
     kw = {k: v for k, v in x.items() if k not in ("weight", "targets", "progress", "bands", "lights")}
+    kw.setdefault("reported_by", reporter)
     weight = x["weight"] if isinstance(x["weight"], dict) else {g: x["weight"] for g in groups}
     progress = x.get("progress", "none")
     progress = {"none": model.NO_PROGRESS, "linear": model.LINEAR}.get(progress, progress)
@@ -101,12 +103,17 @@ def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
     return model.Contest(
         id=c["id"], name=c["name"], season_start=c["season"]["start"], season_end=c["season"]["end"],
         groups=model.frozen_map(groups), units=tuple(model.Unit(**u) for u in r["units"]),
-        indicators=tuple(_indicator(x, groups, formulas.get(i)) for i, x in enumerate(r["indicators"])),
+        indicators=tuple(_indicator(x, groups, formulas.get(i), "unit" if c.get("self_report") else "organizer")
+                         for i, x in enumerate(r["indicators"])),
         adjustments=tuple(model.Adjustment(**a) for a in r.get("adjustments", ())),
         exempt=model.frozen_map({code: frozenset(ids) for code, ids in r.get("exempt", {}).items()}),
         tie_break=tuple(r.get("tie_break", ())), lights=_lights(r.get("lights", {})),
         awards=model.Awards(**flags, last_place_months=awards.get("warnings", {}).get("last_place_months")),
         board=model.Board(**r.get("board", {})),
-        publish=model.Publish(**{k: dataclasses.replace(getattr(model.Publish(), k), **v) for k, v in publish.items()}),
+        publish=model.Publish(**{k: dataclasses.replace(getattr(model.Publish(), k), **v)
+                                 for k, v in publish.items() if k != "notice"},
+                              notice_days=publish.get("notice", {}).get("days")),
+        departments=model.frozen_map(r.get("departments")),
+        reporting=model.Reporting(**{k: tuple(v) if k == "remind" else v for k, v in r.get("reporting", {}).items()}),
         **extra,
     )

@@ -65,6 +65,7 @@ class Indicator:
     expr: str | None = None
     formula: Any = field(default=None, compare=False, repr=False)  # compiled by formula.py
     lights: Lights | None = None  # the indicator's own, replacing the contest's entirely
+    reported_by: str = "organizer"  # a department id | unit | organizer (the file's default applied)
 
     def annual_target(self, unit_code: str) -> float | None:
         """T for this unit: its ``targets`` entry, else ``target``, else None."""
@@ -119,6 +120,17 @@ class Schedule:
 class Publish:
     monthly: Schedule = Schedule(10, "09:00")
     quarterly: Schedule = Schedule(15, "09:00")
+    notice_days: int | None = None  # a month is first published for notice (公示) this many days
+
+
+@dataclass(frozen=True)
+class Reporting:
+    """Month M is reported in month M+1: from day ``opens``, on time to day ``due``."""
+    opens: int = 1
+    due: int = 5
+    remind: tuple[int, ...] = (2,)  # days before due
+    review: bool = True
+    swing: float | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +153,8 @@ class Contest:
     awards: Awards = Awards()
     board: Board = Board()
     publish: Publish = Publish()
+    departments: Mapping[str, str] = field(default_factory=frozen_map)  # id -> name, in the order written
+    reporting: Reporting = Reporting()
     # what the file says but probably does not mean: {"path", "line", "message"}, by line
     warnings: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
@@ -157,6 +171,18 @@ class Contest:
     def keys(self) -> frozenset[str]:
         """Every id a result row may carry: indicators and adjustments."""
         return frozenset(i.id for i in self.indicators) | frozenset(a.id for a in self.adjustments)
+
+    def reporter_of(self, key: str) -> str:
+        """Who reports ``key``: a department id, ``unit`` or ``organizer`` (adjustments: always
+        the organizer, so a unit can never clear its own veto)."""
+        for indicator in self.indicators:
+            if indicator.id == key:
+                return indicator.reported_by
+        return "organizer"
+
+    def keys_reported_by(self, reporter: str) -> tuple[str, ...]:
+        """The indicator ids a department id (or ``unit``) reports, in the file's order."""
+        return tuple(i.id for i in self.indicators if i.reported_by == reporter)
 
     def lights_for(self, indicator: Indicator) -> Lights:
         return indicator.lights or self.lights

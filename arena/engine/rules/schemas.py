@@ -106,6 +106,7 @@ class Indicator(Strict):
     bands = list_of(nested(Band), validate=validate.Length(min=1, error="must list at least one band"))
     expr = Text()
     lights = nested(Lights)
+    reported_by = Text(validate=matches(r"[a-z][a-z0-9_]{0,63}\Z", "a department id, unit or organizer"))
 
 
 class Adjustment(Strict):
@@ -157,8 +158,35 @@ class Schedule(Strict):
     at = Text(clock_problem)
 
 
+class Notice(Strict):
+    days = Int(required=True, validate=validate.Range(1, 30, error="must be from 1 to 30 days"))
+
+
 class Publish(Strict):
     monthly, quarterly = nested(Schedule), nested(Schedule)
+    notice = nested(Notice)
+
+
+class Reporting(Strict):
+    """Month M is reported in month M+1 from day ``opens``; on time to day ``due``."""
+    opens = Int(validate=validate.Range(1, 28, error="must be a day from 1 to 28"))
+    due = Int(validate=validate.Range(1, 28, error="must be a day from 1 to 28"))
+    remind = list_of(Int(validate=validate.Range(0, 27, error="must be 0 to 27 days before due")),
+                     validate=validate.Length(max=10, error="at most 10 reminders"))
+    review = Bool()
+    swing = Num(validate=above(0))
+
+    @validates_schema
+    def _order(self, data: dict[str, Any], **kw: Any) -> None:
+        opens, due = data.get("opens", 1), data.get("due", 5)
+        if due < opens:
+            raise ValidationError(f"must not be before opens (day {opens})", "due")
+        late = [d for d in data.get("remind", ()) if due - d < opens]
+        if late:
+            raise ValidationError(f"{late[0]} days before due (day {due}) is before the window opens "
+                                  f"(day {opens})", "remind")
+        if len(set(data.get("remind", ()))) != len(data.get("remind", ())):
+            raise ValidationError("lists a day twice", "remind")
 
 
 class Rules(Strict):
@@ -173,6 +201,8 @@ class Rules(Strict):
     aggregate = Text(validate=one_of("mean", "sum", "last"))
     lights = nested(Lights)
     awards, board, publish = nested(Awards), nested(Board), nested(Publish)
+    departments = CodeMap(Text(name_problem), keys=IDENT)
+    reporting = nested(Reporting)
 
 
 def flatten(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:

@@ -15,7 +15,7 @@ from arena.support.plain_text import clean_text
 blp = Blueprint("publications", __name__, url_prefix="/api", description="Publishing")
 
 FIELDS = ("contest", "period", "kind", "revision", "published_at", "note", "rules_sha256", "data_sha256",
-          "sheet_sha256")
+          "sheet_sha256", "status", "notice_until")
 
 
 def shown(row: dict, stale_map: dict) -> dict:

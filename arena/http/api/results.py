@@ -56,7 +56,9 @@ class Results(MethodView):
             raise Forbidden(f"比赛 {cid} 不允许单位自行报送成绩（self_report: false）")
         data, fmt = bodies.results_body()
         rows = check_rows(contest, parse_results(data, fmt, xlsx=XlsxLimits.from_settings(current_app.config)))
-        if who.role != "unit":
+        if who.role == "department":
+            raise Forbidden("牵头部门请通过报送（submissions）提交数据，由组织方审核后计分")
+        if who.at_least("organizer"):
             before = results.current_batch(db, cid)
             counts = services.store_results(db, contest, rows, actor=who.actor)
             warning = staleness.import_warning(db, cid, before)
@@ -75,6 +77,8 @@ class Results(MethodView):
     def get(self, cid, period=None, unit=None):
         """Stored rows with who stored each and when (a unit token: its own rows only)"""
         who = auth.current()
+        if who.role == "department":
+            raise Forbidden("牵头部门请查看报送情况（reporting）")
         if who.role == "unit":
             if unit is not None and unit != who.unit:
                 raise Forbidden("单位令牌只能查看本单位的成绩")

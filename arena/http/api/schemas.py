@@ -210,6 +210,9 @@ class Publication(Schema):
     rules_sha256 = fields.String(**SHA)
     data_sha256 = fields.String(**SHA)
     sheet_sha256 = fields.String(**SHA)
+    status = req(fields.String(validate=validate.OneOf(["notice", "final"]),
+                               metadata={"description": "notice: 公示稿 until notice_until; final"}))
+    notice_until = nullable(fields.String())
     stale = nullable(fields.Nested(Stale, metadata={"description": "only a period's newest revision can be stale"}))
 
 
@@ -244,6 +247,7 @@ class Token(Schema):
     role = req(fields.String(validate=validate.OneOf(ROLES)))
     contest = nullable(fields.String())
     unit = nullable(fields.String())
+    department = nullable(fields.String())
     created_at = req(fields.String())
     created_by = req(fields.String())
     expires_at = nullable(fields.String())
@@ -259,6 +263,7 @@ class TokenRequest(Schema):
     name = req(fields.String(validate=validate.Length(min=1, max=100)))
     contest = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
     unit = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
+    department = fields.String(allow_none=True, validate=validate.Length(min=1, max=100))
     expires_days = fields.Integer(strict=True, allow_none=True, validate=validate.Range(min=1, max=3650))
 
 
@@ -268,6 +273,7 @@ class WhoAmI(Schema):
     token_id = nullable(fields.Integer())
     contest = nullable(fields.String())
     unit = nullable(fields.String())
+    department = nullable(fields.String())
 
 
 class Revoked(Schema):

@@ -36,6 +36,9 @@ class Sheet(Schema):
     revision = nullable(fields.Integer())
     published_at = nullable(fields.String())
     note = nullable(fields.String())
+    status = fields.String(allow_none=True, validate=validate.OneOf(["notice", "final"]),
+                           metadata={"description": "notice: 公示稿 until notice_until, then final; null in a draft"})
+    notice_until = fields.String(allow_none=True)
     rules_sha256 = nullable(fields.String())
     data_sha256 = nullable(fields.String())
     groups = req(fields.List(fields.Nested(SheetGroup)))

@@ -103,6 +103,8 @@ class Standing(MethodView):
         """A unit's published rows, and in the latest month: points to the unit above, to the red-flag
         line, its red lights and where it lost most (organizers name ?unit=)"""
         who = auth.current()
+        if who.role == "department":
+            raise Forbidden("a department token reads no unit's standing: it reports, it does not compete")
         if who.role == "unit":
             if unit is not None and unit != who.unit:
                 raise Forbidden("a unit token reads only its own standing")

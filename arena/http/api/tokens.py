@@ -55,4 +55,4 @@ class WhoAmI(MethodView):
         """The caller's role and scope (anonymous without a token)"""
         who = auth.current()
         return {"role": who.role, "name": who.name or None, "token_id": who.token_id, "contest": who.contest,
-                "unit": who.unit}
+                "unit": who.unit, "department": who.department}

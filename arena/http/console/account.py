@@ -116,7 +116,7 @@ def token_create():
             raise ArenaError("令牌须有一个 1 至 100 个字符的名称（说明它给谁、做什么用）")
         secret, _ = tokens.issue(get_db(), role=user["role"], name=name,
                                  actor=auth.principal_of(user).actor, contest=user["contest"], unit=user["unit"],
-                                 expires_days=int(days) if days else None, owner=user)
+                                 department=user["department"], expires_days=int(days) if days else None, owner=user)
     except ArenaError as exc:
         return _page(user, 422 if exc.status == 400 else exc.status, exc)
     return _page(user, 201, new_token=secret)

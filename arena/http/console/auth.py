@@ -48,7 +48,8 @@ def current_user() -> Principal:
 
 
 def principal_of(user: dict) -> Principal:
-    return Principal(user["role"], None, user["name"], user["contest"], user["unit"], account=user["username"])
+    return Principal(user["role"], None, user["name"], user["contest"], user["unit"], account=user["username"],
+                     department=user["department"])
 
 
 @bp.app_template_global()
