@@ -67,6 +67,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IDLE_MINUTES", 30, int, "A signed-in session ends after this many minutes without a request."),
     Setting("REQUIRE_TOTP", True, _bool, "Admins and organizers must set up a TOTP second factor before they can act."),
     Setting("AUDIT_KEEP_DAYS", 180, int, "Audit rows younger than this many days are never deleted (arena audit purge)."),
+    Setting("EVIDENCE_DIR", None, str, "Folder of evidence files (佐证材料), stored by sha256, never public; "
+                                       "default: evidence/ beside the database. Back it up with the database."),
+    Setting("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, int, "Largest evidence file accepted, in bytes (413 beyond)."),
+    Setting("EVIDENCE_MAX_FILES", 10, int, "Most evidence files in one submission or objection."),
     Setting("S3_ENDPOINT_URL", None, str, "S3-compatible storage for export-static s3://… (MinIO, OSS, COS); "
                                           "default AWS. Credentials: the usual AWS_* variables or ~/.aws."),
     Setting("S3_REGION", None, str, "The storage's region; default: boto3's (AWS_DEFAULT_REGION, ~/.aws)."),
@@ -118,6 +122,8 @@ def load(test_config: Mapping[str, Any] | None = None, environ: Mapping[str, str
         raise ConfigError("invalid settings", problems)
     if not values["DATABASE"]:
         values["DATABASE"] = str(instance_path() / "arena.db")
+    if not values["EVIDENCE_DIR"]:
+        values["EVIDENCE_DIR"] = str(Path(values["DATABASE"]).parent / "evidence")
     return values
 
 
