@@ -54,12 +54,15 @@ def store_results(db, contest: Contest, rows, *, actor: str, only_unit: str | No
 
 
 def data_sha256(rows) -> str:
-    """sha256 of result rows in a canonical order and form, whatever order they came in."""
-    canonical = sorted((u, k, p, float(v)) for u, k, p, v in rows)
-    digest = hashlib.sha256()
-    for u, k, p, v in canonical:
-        digest.update(f"{u}\t{k}\t{p}\t{v!r}\n".encode())
-    return digest.hexdigest()
+    """sha256 of result rows in a canonical order and form, whatever order they came in: the
+    lines ``unit\tkey\tperiod\trepr(value)\n`` sorted as the tuples (unit, key, period, value) sort.
+
+    The lines are sorted as text, which is the tuples' order (and three times faster) because
+    codes, keys and periods hold no character below the tab (they are checked on the way in)
+    and a (unit, key, period) appears at most once."""
+    lines = [f"{u}\t{k}\t{p}\t{float(v)!r}\n" for u, k, p, v in rows]
+    lines.sort()
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def sheet_inputs(db, contest: Contest, period: Period, batch: int | None = None) -> Results:
