@@ -29,3 +29,13 @@ def test_prefixes_sort_as_tuples_do():
     rows = [("u1", "a", "2026-01", 1.0), ("u10", "a", "2026-01", 2.0), ("u1-", "a", "2026-01", 3.0),
             ("u1", "a_b", "2026-01", 4.0), ("u1", "a", "2026-02", 5)]
     assert data_sha256(rows) == reference(rows)
+
+
+@given(st.dictionaries(st.tuples(CODE, CODE, st.sampled_from(["2026-01", "2026-02"])), VALUE, max_size=40))
+def test_nested_results_hash_as_their_rows(cells):
+    from arena.services.results import results_sha256
+
+    nested: dict = {}
+    for (u, k, m), v in cells.items():
+        nested.setdefault(m, {}).setdefault(u, {})[k] = v
+    assert results_sha256(nested) == reference([(u, k, m, v) for (u, k, m), v in cells.items()])

@@ -78,7 +78,11 @@ def sheet_inputs(db, contest: Contest, period: Period, batch: int | None = None)
 
 
 def results_sha256(data: Results) -> str:
-    return data_sha256((u, k, m, v) for m, units in data.items() for u, keys in units.items() for k, v in keys.items())
+    """``data_sha256`` of nested results, its lines made straight from the mapping."""
+    lines = [f"{u}\t{k}\t{m}\t{float(v)!r}\n" for m, units in data.items() for u, keys in units.items()
+             for k, v in keys.items()]
+    lines.sort()
+    return hashlib.sha256("".join(lines).encode()).hexdigest()
 
 
 def parse_wanted(period: str) -> Period:
