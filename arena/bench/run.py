@@ -11,7 +11,13 @@ Every figure is the median of several repeats. What each one covers:
   The rules are already parsed (services caches them); JSON is not part of it.
 - read_floor: the same rows merely SELECTed into Python tuples, from the same file.
 - score_year: reading every month once, then the sheets of 12 months, 4 quarters, 2 halves, the year.
-- publish_month: publishing.publish of one month (months M-2, M-1, M: each a first publication).
+- import_floor: the csv module and one executemany upsert into a table keyed like results, the
+  least an import can cost here (import_vs_floor: import_s over it).
+- publish_month: publishing.publish of one month (months M-2, M-1, M: each a first publication);
+  publish_vs_score: over score_month.
+- preview: the console's rules preview of the month (services.preview: parse the edited rule
+  file, score under it and under the rules in force); score_cli: `arena score` of the month in
+  a fresh process; preview_vs_score: the first over the second.
 - serve, serve_304: GET /api/contests/bench/scores/M from ``arena serve`` (gunicorn) on loopback
   under concurrent keep-alive clients (bench_serve.py), and the same with If-None-Match.
 - board: render.cache.board_bytes of the published month, first with an empty cache, then cached.
@@ -41,12 +47,18 @@ TARGETS: list[tuple[str, str, str, Callable[[float], bool] | None]] = [
     ("import_s", "import all rows (parse + check + store)", "", None),
     ("import_rows_per_s", "import rate, rows/s", ">= 100,000", lambda v: v >= 100_000),
     ("import_1m_rows_s", "import 1,000,000 rows, s", "< 10", lambda v: v < 10),
+    ("import_floor_s", "floor: csv module + one executemany upsert, s", "", None),
+    ("import_vs_floor", "import / its floor", "< 2", lambda v: v < 2),
     ("score_month_rows", "rows a month's sheet reads", "", None),
     ("score_month_s", "score one month (read + sheet), s", "< 1", lambda v: v < 1),
     ("read_floor_s", "read floor (SELECT same rows), s", "", None),
     ("score_vs_floor", "score / read floor", "< 3", lambda v: v < 3),
     ("score_year_s", "score the year (19 sheets), s", "", None),
     ("publish_month_s", "publish one month, s", "", None),
+    ("publish_vs_score", "publish / score one month", "< 1.5", lambda v: v < 1.5),
+    ("preview_s", "console rules preview of the month, s", "", None),
+    ("score_cli_s", "arena score of the month (a fresh process), s", "", None),
+    ("preview_vs_score", "preview / arena score", "< 2", lambda v: v < 2),
     *(row for prefix, what in (("serve", "month's"), ("serve_province", "100-unit")) for row in (
         (f"{prefix}_bytes", f"{what} sheet served, bytes", "", None),
         (f"{prefix}_rps", f"{what} sheet, requests/s", ">= 1,000", lambda v: v >= 1000),
@@ -100,6 +112,41 @@ def _floor(db, months: tuple[str, ...]) -> list[tuple]:
     sql = (f"SELECT period, unit, key, value FROM results WHERE contest = ? AND period IN ({marks})"
            " ORDER BY period, unit, key")
     return db.conn.execute(sql, (CONTEST, *months)).fetchall()
+
+
+def import_floor(csv: bytes, path: Path) -> float:
+    """The least an import can cost here: the csv module reads the rows and one executemany
+    upserts them into a table keyed like results, in one transaction (no checks, no history)."""
+    import csv as csv_module
+    import io
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None)
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")  # as arena's own connection
+    conn.execute("CREATE TABLE results (contest TEXT, unit TEXT, key TEXT, period TEXT, value REAL,"
+                 " PRIMARY KEY (contest, period, unit, key)) WITHOUT ROWID")
+    start = time.perf_counter()
+    reader = csv_module.reader(io.StringIO(csv.decode("utf-8")))
+    next(reader)
+    conn.execute("BEGIN IMMEDIATE")
+    conn.executemany("INSERT INTO results VALUES ('bench', ?, ?, ?, ?)"
+                     " ON CONFLICT DO UPDATE SET value = excluded.value",
+                     ((u, k, p, float(v)) for u, k, p, v in reader))
+    conn.execute("COMMIT")
+    seconds = time.perf_counter() - start
+    conn.close()
+    return seconds
+
+
+def score_cli(database: str, month: str) -> float:
+    """``arena score`` of the month in a fresh process, as an organizer runs it."""
+    script = Path(sys.executable).with_name("arena")
+    argv = [str(script)] if script.is_file() else [sys.executable, "-m", "arena.cli"]
+    start = time.perf_counter()
+    subprocess.run([*argv, "score", CONTEST, month], env={**os.environ, "ARENA_DATABASE": database},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
 
 
 def _year(db, contest) -> list[dict]:
@@ -164,6 +211,9 @@ def run(units: int = 2850, indicators: int = 40, months: int = 12, repeats: int 
         figures["import_s"] = statistics.median(imports)
         figures["import_rows_per_s"] = figures["import_rows"] / figures["import_s"]
         figures["import_1m_rows_s"] = 1_000_000 / figures["import_rows_per_s"]
+        floors = [import_floor(csv, tmp / f"floor{n}.db") for n in range(repeats)]
+        figures["import_floor_s"] = statistics.median(floors)
+        figures["import_vs_floor"] = figures["import_s"] / figures["import_floor_s"]
 
         contest, _ = services.contest_rules(db, CONTEST)
         month = contest.months[-1]
@@ -183,6 +233,14 @@ def run(units: int = 2850, indicators: int = 40, months: int = 12, repeats: int 
         published = [m for m in contest.months[-repeats:]]
         figures["publish_month_s"] = statistics.median(
             _median(lambda: publishing.publish(db, CONTEST, m, actor="bench"), 1) for m in published)
+        figures["publish_vs_score"] = figures["publish_month_s"] / figures["score_month_s"]
+        say("the console's rules preview, and arena score in a fresh process")
+        from arena.services import preview
+
+        edited = rules + "\n# an edit: the preview scores the rules as written\n"
+        figures["preview_s"] = _median(lambda: preview.preview(db, CONTEST, edited, month), repeats)
+        figures["score_cli_s"] = statistics.median(score_cli(db_path, month) for _ in range(repeats))
+        figures["preview_vs_score"] = figures["preview_s"] / figures["score_cli_s"]
         say("peak memory of a process scoring the month")
         figures["peak_rss_mb"] = statistics.median(_peak_rss(db_path, month) for _ in range(repeats))
         sheets = {"serve": f"/api/contests/{CONTEST}/scores/{month}",
