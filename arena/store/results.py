@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from operator import itemgetter
 from typing import Any
 
 import sqlite_utils
@@ -20,6 +21,7 @@ from arena.store.contests import require_contest
 from arena.store.db import fetch_dicts, require_transaction
 
 Results = dict[str, dict[str, dict[str, float]]]  # month -> unit -> key -> value
+_FIRST_FOUR = itemgetter(0, 1, 2, 3)
 
 # The batch lands unindexed (appends are cheap), then is copied sorted into a table keyed like
 # results, so every later join walks both tables in the same order instead of seeking at random;
@@ -63,7 +65,7 @@ def upsert_results(
         conn.execute(statement)
     total = conn.executemany(
         "INSERT INTO temp.landing (unit, key, period, value) VALUES (?, ?, ?, ?)",
-        ((r[0], r[1], r[2], r[3]) for r in rows),
+        map(_FIRST_FOUR, rows),  # C speed: a generator here costs a quarter of the executemany
     ).rowcount
     try:
         conn.execute(_SORT)
