@@ -19,7 +19,9 @@ Every figure is the median of several repeats. What each one covers:
   file, score under it and under the rules in force); score_cli: `arena score` of the month in
   a fresh process; preview_vs_score: the first over the second.
 - serve, serve_304: GET /api/contests/bench/scores/M from ``arena serve`` (gunicorn) on loopback
-  under concurrent keep-alive clients (bench_serve.py), and the same with If-None-Match.
+  under concurrent keep-alive clients (bench_serve.py), and the same with If-None-Match;
+  serve_nginx: the same bytes as the exported file, from nginx (when installed) under the same
+  clients, and serve_vs_nginx the ratio of the two rates.
 - board: render.cache.board_bytes of the published month, first with an empty cache, then cached.
 - peak_rss_mb: ru_maxrss of a fresh process that does score_month once (its own figure).
 - startup_help_ms, startup_floor_ms: `arena --help` and `python -c pass` in fresh processes (bench_startup.py).
@@ -70,6 +72,8 @@ TARGETS: list[tuple[str, str, str, Callable[[float], bool] | None]] = [
         (f"{prefix}_304_rps", f"{what} If-None-Match (304), requests/s", ">= 1,000", lambda v: v >= 1000),
         (f"{prefix}_304_p50_ms", f"{what} 304 p50, ms", "", None),
         (f"{prefix}_304_p99_ms", f"{what} 304 p99, ms", "< 50", lambda v: v < 50),
+        (f"{prefix}_nginx_rps", f"{what} sheet's exported file from nginx, requests/s", "", None),
+        (f"{prefix}_vs_nginx", f"{what} sheet: gunicorn / nginx requests/s", "", None),
     )),
     ("board_first_ms", "board PNG, first render, ms", "< 300", lambda v: v < 300),
     ("board_cached_ms", "board PNG, cached, ms", "< first", None),
@@ -248,6 +252,7 @@ def run(units: int = 2850, indicators: int = 40, months: int = 12, repeats: int 
         seconds = 2.0 if figures["import_rows"] >= 100_000 else 0.3
         parts = {"startup": lambda: bench_startup.measure(figures, repeats),
                  "serve": lambda: bench_serve.measure(figures, db_path, str(tmp), sheets, seconds, repeats, say),
+                 "nginx": lambda: bench_serve.measure_nginx(figures, db, str(tmp), sheets, seconds, repeats, say),
                  "board": lambda: _board(figures, db, contest, month, str(tmp), repeats)}
         for name, part in parts.items():  # the server and the boards are other code: a failure is reported
             try:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import http.client
 import multiprocessing
 import os
+import shutil
 import signal
 import statistics
 import socket
@@ -137,6 +138,93 @@ def load(port: int, path: str, *, headers: dict[str, str] | None = None, expect:
     # elapsed includes starting the clients: a slight underestimate of the rate, never more
     return {"rps": len(latencies) / max(elapsed, seconds), "p50_ms": pct(0.50), "p99_ms": pct(0.99),
             "errors": errors, "bytes": received}
+
+
+NGINX_CONF = """daemon off;
+{user}worker_processes {workers};
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    client_body_temp_path {root}/tmp; proxy_temp_path {root}/tmp; fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp; scgi_temp_path {root}/tmp;
+    types {{ application/json json; }}
+    sendfile on; tcp_nopush on; keepalive_requests 1000000;
+    server {{ listen 127.0.0.1:{port}; root {root}/site; etag on; }}
+}}
+"""
+
+
+class Nginx:
+    """nginx serving the exported sheet files (the bytes ``export-static`` writes), the read
+    side of "When one machine is not enough": the peer gunicorn's figures are compared with."""
+
+    def __init__(self, root: Path, files: dict[str, bytes], workers: int):
+        self.port, self.root = free_port(), root
+        (root / "tmp").mkdir(parents=True, exist_ok=True)
+        for path, body in files.items():
+            target = root / "site" / path.lstrip("/")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(body)
+        conf = root / "nginx.conf"
+        # run as root, nginx's workers become nobody, who cannot read the bench's private folder
+        user = "user root;\n" if os.geteuid() == 0 else ""
+        conf.write_text(NGINX_CONF.format(user=user, workers=workers, root=root, port=self.port))
+        self.proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", str(root)], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.DEVNULL, start_new_session=True)
+
+    def wait_ready(self, path: str, timeout: float = 30.0) -> None:
+        deadline = time.monotonic() + timeout
+        while True:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"nginx exited: {(self.root / 'nginx-error.log').read_text(errors='replace')[-2000:]}")
+            try:
+                conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=10)
+                conn.request("GET", path)
+                if conn.getresponse().status == 200:
+                    return
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("nginx did not answer in time")
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+
+
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").is_file() else None)
+
+
+def measure_nginx(figures: dict, db, instance: str, sheets: dict[str, str], seconds: float, repeats: int,
+                  say: Callable[[str], None]) -> None:
+    """The same sheets from nginx serving their exported files; ``{prefix}_vs_nginx`` is
+    gunicorn's requests/s over nginx's. Without nginx installed the figures stay empty."""
+    if NGINX is None:
+        figures["errors"].append("nginx: not installed (apt install nginx-light), so no nginx peer figures")
+        return
+    from arena.store import publications
+
+    files = {}
+    for prefix, path in sheets.items():
+        cid, period = path.split("/")[3], path.split("/")[5]
+        files[f"contests/{cid}/{period}/sheet.json"] = publications.latest(db, cid, period)["sheet"].encode()
+    cores = os.cpu_count() or 1
+    server = Nginx(Path(instance) / "nginx", files, cores)
+    try:
+        for (prefix, _), name in zip(sheets.items(), files):
+            server.wait_ready("/" + name)
+            say(f"nginx serving /{name}, {repeats} x {seconds:g} s")
+            rounds = [load(server.port, "/" + name, seconds=seconds, processes=cores, threads=CLIENT_THREADS)
+                      for _ in range(repeats)]
+            figures[f"{prefix}_nginx_rps"] = statistics.median(r["rps"] for r in rounds)
+            if figures.get(f"{prefix}_rps"):
+                figures[f"{prefix}_vs_nginx"] = figures[f"{prefix}_rps"] / figures[f"{prefix}_nginx_rps"]
+    finally:
+        server.stop()
 
 
 def publish_province(db, indicators: int) -> str:
