@@ -150,7 +150,7 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
     for r, text in enumerate(notes, 1):
         legend.cell(row=r, column=1, value=text)
     legend.column_dimensions["A"].width = 100
-    _no_formulas(wb)
+    no_formulas(wb)
     when = _moment(sheet.get("published_at"))
     wb.properties.created = when
     buf = io.BytesIO()
@@ -181,7 +181,7 @@ def _stable(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def _no_formulas(wb: Workbook) -> None:
+def no_formulas(wb: Workbook) -> None:
     """openpyxl stores any text starting with "=" as a formula; a unit or indicator named so
     must show as text, never run (a HYPERLINK in a public 成绩单)."""
     for ws in wb.worksheets:
