@@ -24,6 +24,7 @@ API = {
     "/api/contests/<cid>/rules/versions": {"GET": ("organizer", 200)},
     "/api/contests/<cid>/rules/preview": {"POST": ("organizer", 422)},  # ?period= is missing
     "/api/contests/<cid>/results": {"GET": ("unit", 200), "POST": ("unit", EMPTY_BODY)},
+    "/api/contests/<cid>/template/<period>.xlsx": {"GET": ("unit", 200)},  # each its own rows (test_fill_in)
     "/api/contests/<cid>/draft/<period>": {"GET": ("organizer", 200)},
     "/api/contests/<cid>/scores/<period>": {"GET": ("anyone", 200)},
     "/api/contests/<cid>/scores/<period>/<unit>": {"GET": ("anyone", 200)},

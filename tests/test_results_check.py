@@ -78,9 +78,14 @@ GOOD = ("371302", "gdzctz", "2026-03", "41")
         ("371302", "award", "2026-01", "2", ("371302", "award", "2026-01", 2.0)),
         ("371302", "award", "2026-01", 3.0, ("371302", "award", "2026-01", 3.0)),
         ("371302", "accident", "2026-01", 0, ("371302", "accident", "2026-01", 0.0)),
+        # names for codes: exactly one unit is called 兰山区, one indicator 固定资产投资, one adjustment
+        ("兰山区", "gdzctz", "2026-03", "41", ("371302", "gdzctz", "2026-03", 41.0)),
+        (" 兰山区 ", "固定资产投资", "2026-03", "41", ("371302", "gdzctz", "2026-03", 41.0)),
+        ("临沂高新区", "较大安全生产事故", "2026-02", "1", ("371371", "accident", "2026-02", 1.0)),
     ],
     ids=["csv_text", "int_unit", "float_unit", "trimmed", "excel_datetime", "date", "negative",
-         "exponent", "bound_inclusive", "zero", "count_text", "count_float", "count_zero"],
+         "exponent", "bound_inclusive", "zero", "count_text", "count_float", "count_zero",
+         "unit_name", "trimmed_names", "adjustment_name"],
 )
 def test_good_rows_are_normalized(unit, key, period, value, expected):
     (checked,) = check_rows(CONTEST, [Raw(7, unit, key, period, value)])
@@ -93,7 +98,6 @@ def test_good_rows_are_normalized(unit, key, period, value, expected):
     [
         # units: 3 listed, so the message names them all
         ("999999", *GOOD[1:], "unit", "未知的单位 '999999'；可填的单位代码有 371302、371311、371371"),
-        ("兰山区", *GOOD[1:], "unit", "这是单位 371302 的名称，请填写其代码 371302"),
         (None, *GOOD[1:], "unit", "单位为空"),
         ("  ", *GOOD[1:], "unit", "单位为空"),
         (True, *GOOD[1:], "unit", "单位应为文字，不能是 true/false"),
@@ -103,7 +107,6 @@ def test_good_rows_are_normalized(unit, key, period, value, expected):
         (371302.5, *GOOD[1:], "unit", "未知的单位 '371302.5'"),
         # keys: 4 known ids, listed sorted
         ("371302", "foo", "2026-03", "1", "key", "未知的指标 'foo'；可填的指标标识有 accident、award、gdzctz、gyzjz"),
-        ("371302", "固定资产投资", "2026-03", "1", "key", "这是指标 gdzctz 的名称，请填写其标识 gdzctz"),
         ("371302", "gd\x00zctz", "2026-03", "1", "key", "含有控制字符（\\u0000）"),
         ("371302", None, "2026-03", "1", "key", "指标为空"),
         # periods: malformed, not a month, outside the season 2026-01..2026-06
@@ -154,6 +157,43 @@ def test_bad_row_names_row_field_and_problem(unit, key, period, value, field, fr
     assert error.message == "1 行成绩数据有误"
     assert [(d["row"], d["field"]) for d in error.details] == [(17, field)]
     assert fragment in error.details[0]["message"]
+
+
+# 371399 shares the name 兰山区 with 371302; unit "371311" is also the name of 371398;
+# indicator xz is called 固定资产投资, as gdzctz is
+SHARED = Contest(
+    id="shared", name="shared", season_start="2026-01", season_end="2026-12", groups={"g": "g"},
+    units=(Unit("371302", "兰山区", "g"), Unit("371399", "兰山区", "g"), Unit("371311", "罗庄区", "g"),
+           Unit("371398", "371311", "g")),
+    indicators=(Indicator("gdzctz", "固定资产投资", {"g": 25.0}, "completion", target=120.0),
+                Indicator("xz", "固定资产投资", {"g": 25.0}, "rank"),
+                Indicator("gyzjz", "规上工业增加值增速", {"g": 20.0}, "rank")),
+)
+
+
+@pytest.mark.parametrize("unit, key, field, message", [
+    ("兰山区", "gyzjz", "unit", "单位 '兰山区' 不明确：可能是单位 371302（兰山区）、371399（兰山区）；请填写其代码"),
+    ("371311", "gyzjz", "unit", "单位 '371311' 不明确：可能是单位 371311（罗庄区）、371398（371311）；请填写其代码"),
+    ("371302", "固定资产投资", "key", "指标 '固定资产投资' 不明确：可能是指标 gdzctz（固定资产投资）、xz（固定资产投资）；请填写其标识"),
+], ids=["two_units_one_name", "a_code_is_another_units_name", "two_indicators_one_name"])
+def test_an_ambiguous_name_is_refused_naming_the_candidates(unit, key, field, message):
+    with pytest.raises(ValidationFailed) as info:
+        check_rows(SHARED, [Raw(4, unit, key, "2026-03", "1")])
+    assert [(d["row"], d["field"], d["message"]) for d in info.value.details] == [(4, field, message)]
+
+
+def test_a_name_and_the_code_of_the_same_cell_repeat_each_other():
+    with pytest.raises(ValidationFailed) as info:
+        check_rows(CONTEST, [Raw(2, *GOOD), Raw(3, "兰山区", "固定资产投资", "2026-03", "5")])
+    assert [(d["row"], d["message"]) for d in info.value.details] == [
+        (3, "与第 2 行重复：单位 371302、指标 gdzctz、期间 2026-03 都相同")]
+
+
+def test_a_row_marked_coded_reads_a_clashing_code_as_the_code():
+    """The fill-in workbook's hidden cells hold codes for certain: 371311 is 罗庄区's code there."""
+    raw = Raw(5, "371311", "gyzjz", "2026-03", "1")
+    raw.coded = True
+    assert [r.unit for r in check_rows(SHARED, [raw])] == ["371311"]
 
 
 def test_many_units_are_not_listed():

@@ -19,7 +19,7 @@ ORGANIZER = "organizer"
 class Reporter:
     id: str  # organizer | dept:<id> | unit:<code>
     name: str
-    keys: tuple[str, ...]  # the indicator ids it reports
+    keys: tuple[str, ...]  # the indicator ids it reports (the organizer: adjustments too)
     units: tuple[str, ...]  # the unit codes it reports them for
 
 
@@ -53,6 +53,23 @@ def expected_reporters(contest: Contest) -> tuple[Reporter, ...]:
         if keys:
             found.append(Reporter(unit_reporter(unit.code), unit.name, keys, (unit.code,)))
     return tuple(found)
+
+
+def reporter_of_template(contest: Contest, who: str) -> Reporter | None:
+    """What ``who`` (organizer, dept:<id> or unit:<code>) fills in on the fill-in workbook: the
+    organizer every indicator and adjustment for every unit; a department or a unit what it
+    reports (as expected_reporters). None when it reports nothing here."""
+    if who == ORGANIZER:
+        keys = tuple(i.id for i in contest.indicators) + tuple(a.id for a in contest.adjustments)
+        return Reporter(ORGANIZER, "组织方", keys, tuple(u.code for u in contest.units))
+    return next((r for r in expected_reporters(contest) if r.id == who), None)
+
+
+def fills(contest: Contest, unit: str, key: str) -> bool:
+    """Whether ``unit`` has a value for ``key``: every unit for an adjustment, a scorer for an indicator."""
+    if any(a.id == key for a in contest.adjustments):
+        return True
+    return unit in scorers(contest, key)
 
 
 def _next_month(month: str) -> tuple[int, int]:

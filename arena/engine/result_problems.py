@@ -1,7 +1,8 @@
 """Why a result row is refused: what a contest allows, and the helpers that explain a refusal.
 
 They run only for rows that fail the fast checks in results.py, so they may take their time:
-a name written for a code, a month Excel turned into a date, "１２" or "1_000" for a number.
+a name for a code (taken when exactly one unit or indicator has it), a month Excel turned into a
+date, "１２" or "1_000" for a number.
 """
 
 from __future__ import annotations
@@ -41,25 +42,37 @@ class Context:
         self.counts = frozenset(a.id for a in contest.adjustments)
         self.months = frozenset(contest.months)
         codes = [u.code for u in contest.units]
-        # field -> (valid codes, {name: code}, the codes listed in a message when few, what a code is)
+        unit_names = _names((u.name, u.code) for u in contest.units)
+        key_names = _names((i.name, i.id) for i in (*contest.indicators, *contest.adjustments))
+        # field -> (valid codes, {name: codes}, the codes listed in a message when few, what a code is)
         self.known = {
-            "unit": (self.unit_codes, {u.name: u.code for u in contest.units},
-                     "、".join(codes) if len(codes) <= _LIST_UNITS else None, "代码"),
-            "key": (self.keys, {i.name: i.id for i in (*contest.indicators, *contest.adjustments)},
-                    "、".join(sorted(self.keys)) if len(self.keys) <= _LIST_KEYS else None, "标识"),
+            "unit": (self.unit_codes, unit_names, "、".join(codes) if len(codes) <= _LIST_UNITS else None, "代码"),
+            "key": (self.keys, key_names, "、".join(sorted(self.keys)) if len(self.keys) <= _LIST_KEYS else None,
+                    "标识"),
         }
+        # codes that are also another unit's (key's) name: ambiguous, so off the fast path
+        self.plain_units = self.unit_codes - _clashes(unit_names)
+        self.plain_keys = self.keys - _clashes(key_names)
+        self._shown = {"unit": {u.code: u.name for u in contest.units},
+                       "key": {i.id: i.name for i in (*contest.indicators, *contest.adjustments)}}
 
-    def code(self, field: str, raw: Any, found: list) -> str | None:
-        """A unit or key as its code, or None with the reason: a name written for a code, a typo."""
+    def code(self, field: str, raw: Any, found: list, coded: bool = False) -> str | None:
+        """A unit or key as its code: a code, or exactly one unit's (indicator's) name; None with
+        the reason otherwise (a typo, a name two of them share). ``coded``: the cell holds a code
+        for certain (the fill-in workbook's hidden cells), so a code is never read as a name."""
         valid, names, listing, word = self.known[field]
         text = _code_text(field, raw, found)
-        if text is None or text in valid:
-            return text
-        hint, what = "", FIELD_WORDS[field]
-        if text in names:
-            hint = f"：这是{what} {names[text]} 的名称，请填写其{word} {names[text]}"
-        elif listing:
-            hint = f"；可填的{what}{word}有 {listing}"
+        if text is None:
+            return None
+        what = FIELD_WORDS[field]
+        candidates = tuple(dict.fromkeys(((text,) if text in valid else ()) + (() if coded else names.get(text, ()))))
+        if len(candidates) == 1:
+            return candidates[0]
+        if candidates:
+            shown = "、".join(f"{c}（{self._shown[field][c]}）" for c in candidates)
+            found.append((field, f"{what} {show_text(text)} 不明确：可能是{what} {shown}；请填写其{word}"))
+            return None
+        hint = f"；可填的{what}{word}有 {listing}" if listing else ""
         found.append((field, f"未知的{what} {show_text(text)}{hint}"))
         return None
 
@@ -85,6 +98,19 @@ class Context:
         else:
             found.append(("period", f"期间 {text} 不在本赛季（{c.season_start} 至 {c.season_end}）内"))
         return None
+
+
+def _names(pairs) -> dict[str, tuple[str, ...]]:
+    """name (trimmed) -> the codes of everything so named, in the file's order."""
+    found: dict[str, tuple[str, ...]] = {}
+    for name, code in pairs:
+        found[name.strip()] = found.get(name.strip(), ()) + (code,)
+    return found
+
+
+def _clashes(names: dict[str, tuple[str, ...]]) -> frozenset[str]:
+    """Texts that are a code and also the name of something else."""
+    return frozenset(name for name, codes in names.items() if any(c != name for c in codes))
 
 
 def _code_text(field: str, value: Any, found: list) -> str | None:

@@ -1,9 +1,10 @@
 """Checking result rows against a contest before anything is stored (RULES.md, "Words").
 
-A row (unit, key, period, value) is accepted when the unit is listed, the key is an indicator
-or adjustment id, the period is a month of the season, the value is a finite number with
-|value| <= 1e12, an adjustment's value is a count c >= 0, and no earlier row has the same
-(unit, key, period). Every problem of every row is reported in one ValidationFailed.
+A row (unit, key, period, value) is accepted when the unit is listed (by its code, or by a name
+exactly one unit has), the key is an indicator or adjustment id (or a name exactly one of them
+has), the period is a month of the season, the value is a finite number with |value| <= 1e12,
+an adjustment's value is a count c >= 0, and no earlier row has the same (unit, key, period).
+Every problem of every row is reported in one ValidationFailed.
 
 Speed: the happy path is set lookups and float checks (no regex, no exception); the helpers
 that explain a refusal (result_problems.py) run only for rows that fail.
@@ -69,7 +70,7 @@ Cell = tuple[int, str, str, str, bool]  # row, unit, key, period, and whether th
 
 def _check(ctx: Context, raw_rows: Iterable[Any], limit: int) -> tuple[list[ResultRow], list[dict], int, int]:
     """(good rows, the first ``limit`` problems, how many problems, how many bad rows)."""
-    units, keys, months, counts = ctx.unit_codes, ctx.keys, ctx.months, ctx.counts
+    units, keys, months, counts = ctx.plain_units, ctx.plain_keys, ctx.months, ctx.counts
     seen: dict[tuple[str, str, str], int] = {}
     out: list[ResultRow] = []
     append, new = out.append, tuple.__new__
@@ -80,9 +81,9 @@ def _check(ctx: Context, raw_rows: Iterable[Any], limit: int) -> tuple[list[Resu
     for raw in raw_rows:
         row, unit, key, period, value = raw.row, raw.unit, raw.key, raw.period, raw.value
         if type(unit) is not str or unit not in units:
-            unit = ctx.code("unit", unit, found)
+            unit = ctx.code("unit", unit, found, getattr(raw, "coded", False))
         if type(key) is not str or key not in keys:
-            key = ctx.code("key", key, found)
+            key = ctx.code("key", key, found, getattr(raw, "coded", False))
         if type(period) is not str or period not in months:
             period = ctx.period(period, found)
         if type(value) is float and _usable(value):

@@ -105,7 +105,8 @@ def _contest(site: _Site, db, cid: str) -> None:
     for period in periods:
         _period_files(site, db, cid, period)
     name = data.contest_row(db, cid)["name"]
-    listing = [{k: r[k] for k in ("period", "kind", "revision", "published_at", "note", "sheet_sha256")}
+    listing = [{k: r[k] for k in ("period", "kind", "revision", "published_at", "note", "status", "notice_until",
+                                  "sheet_sha256")}
                | {"file": PurePosixPath(site.files[f"contests/{cid}/{r['period']}/sheet.r{r['revision']}.json"])
                   .relative_to(f"contests/{cid}").as_posix()}
                for r in publications.list_all(db, cid)]

@@ -3,7 +3,8 @@
 Each row keeps the number a person sees: the JSON item number (from 1), the CSV line number
 (header = 1), the XLSX sheet row. A file that cannot be read raises BadRequest saying where;
 values are left as found (strings in CSV) for ``arena.engine.results.check_rows``. The readers
-are json_file, csv_file and xlsx_file; what they share is in rows.
+are json_file, csv_file and xlsx_file (with xlsx_template, the fill-in workbook); what they share
+is in rows.
 """
 
 from __future__ import annotations
@@ -40,13 +41,14 @@ def detect_format(filename: str | None, content_type: str | None) -> str:
 
 
 def parse_results(data: bytes, fmt: str, *, max_rows: int = MAX_ROWS,
-                  xlsx: XlsxLimits | None = None) -> list[RawRow]:
+                  xlsx: XlsxLimits | None = None, contest: str | None = None) -> list[RawRow]:
     """Read ``data`` as ``fmt`` (json | csv | xlsx) into raw rows; blank lines and rows are skipped.
-    A workbook is also bounded by ``xlsx`` (default: the settings' defaults)."""
+    A workbook is also bounded by ``xlsx`` (default: the settings' defaults); it may be the
+    fill-in workbook (xlsx_template), which must then be ``contest``'s when that is given."""
     readers = {"json": parse_json, "csv": parse_csv, "xlsx": parse_xlsx}
     if fmt not in readers:
         raise UnsupportedMediaType(f"未知的格式 {fmt!r}：请用 json、csv 或 xlsx")
     with paused_gc():
         if fmt == "xlsx":
-            return parse_xlsx(bytes(data), max_rows, xlsx)
+            return parse_xlsx(bytes(data), max_rows, xlsx, contest)
         return readers[fmt](bytes(data), max_rows)

@@ -27,6 +27,7 @@ class RawRow:
     key: Any
     period: Any
     value: Any
+    coded: bool = False  # unit and key are codes for certain (the fill-in workbook's hidden cells)
 
 
 class Problems:

@@ -1,4 +1,5 @@
-"""Reading an XLSX result file: the first sheet, a header row naming the columns.
+"""Reading an XLSX result file: the first sheet, a header row naming the columns, or the
+fill-in workbook (xlsx_template) recognised by its marker.
 
 Rows are numbered as the sheet numbers them; cell values are kept as openpyxl reads them
 (numbers, dates, text). A zip that would unpack to gigabytes, or whose sheets would cost more
@@ -9,6 +10,7 @@ row cap and at the deadline.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import time
 import zipfile
@@ -16,6 +18,7 @@ import zipfile
 from arena.errors import BadRequest, PayloadTooLarge, ValidationFailed
 from arena.ingest.limits import MAX_COLUMNS, XlsxLimits, check_package
 from arena.ingest.rows import Problems, RawRow, read_header, too_many
+from arena.ingest.xlsx_template import is_template, read_template
 
 MAX_UNPACKED = 1 << 30  # an .xlsx is a zip: refuse one that would unpack to gigabytes
 
@@ -28,7 +31,19 @@ def _percent(cell) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in shown
 
 
-def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None) -> list[RawRow]:
+def _numbered(rows, deadline: float, seconds: float):
+    """(sheet row, cells), stopping at the deadline."""
+    for n, row in enumerate(rows, start=1):
+        if n % 1000 == 0 and time.monotonic() > deadline:
+            raise PayloadTooLarge(f"工作簿读取超过 {seconds:g} 秒（已读到第 {n} 行），已停止："
+                                  "请拆分文件，或另存为 CSV 再上传")
+        yield n, row
+
+
+def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None,
+               contest: str | None = None) -> list[RawRow]:
+    """Rows of a ``unit, key, period, value`` sheet, or of the fill-in workbook (xlsx_template),
+    told apart by the template's marker; ``contest``: the contest a template must belong to."""
     from openpyxl import load_workbook  # heavy import, needed only here
     from openpyxl.utils import get_column_letter
 
@@ -49,13 +64,21 @@ def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None) -> 
     except Exception as exc:  # openpyxl raises many kinds for a broken package
         raise BadRequest(f"无法读取的 .xlsx 工作簿（{type(exc).__name__}: {exc}）") from None
     problems, rows = Problems(), []
+
+    def add(raw: RawRow) -> None:
+        rows.append(raw)
+        if len(rows) > max_rows:
+            raise too_many(max_rows)
+
     try:
         sheet.reset_dimensions()  # trust the cells, not the stored (often wrong) dimension
+        numbered = _numbered(sheet.iter_rows(max_col=MAX_COLUMNS if wide else None), deadline, limits.seconds)
+        first = next(numbered, None)
+        if first is not None and first[0] == 1 and is_template(first[1]):
+            read_template(numbered, contest, _percent, get_column_letter, add)
+            return rows
         columns, width = None, 0
-        for n, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS if wide else None), start=1):
-            if n % 1000 == 0 and time.monotonic() > deadline:
-                raise PayloadTooLarge(f"工作簿读取超过 {limits.seconds:g} 秒（已读到第 {n} 行），已停止："
-                                      "请拆分文件，或另存为 CSV 再上传")
+        for n, row in itertools.chain([first] if first is not None else [], numbered):
             cells = [c.value for c in row]
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
@@ -73,9 +96,7 @@ def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None) -> 
                 problems.add(n, "value", f"单元格 {get_column_letter(at + 1)}{n} 是百分比格式，显示 {shown}%，"
                                          f"而 Excel 存的是 {row[at].value:.15g}：请把该列设为“常规”或“数值”格式，填写 {shown}")
                 continue
-            rows.append(RawRow(n, *(padded[i] for i in columns)))
-            if len(rows) > max_rows:
-                raise too_many(max_rows)
+            add(RawRow(n, *(padded[i] for i in columns)))
     except (BadRequest, PayloadTooLarge, ValidationFailed):
         raise
     except Exception as exc:  # a broken sheet inside a valid zip

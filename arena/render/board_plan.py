@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from arena.engine.rules.model import Contest
+from arena.render import words
 
 RED = "#b71c1c"
 
@@ -43,6 +44,12 @@ def plan(sheet: dict[str, Any], contest: Contest | None = None) -> list[GroupPla
                       [u for u in g["units"] if u.get("board") == "tiger"],
                       _flag_lines(sheet["kind"], g["units"], yellow is not None and g["id"] in yellow.count))
             for g in sheet["groups"]]
+
+
+def notice_lines(sheet: dict[str, Any], contest: Contest) -> tuple[str, str] | None:
+    """(公示稿, 公示截止 <local time>) for a sheet under notice, else None: a board says so plainly."""
+    line = words.notice_line(sheet, contest.timezone)
+    return (words.NOTICE_MARK, line) if line else None
 
 
 def light_ids(sheet: dict[str, Any], contest: Contest) -> list[str]:

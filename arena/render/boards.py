@@ -2,7 +2,8 @@
 
 Each row shows rank, unit, total, change (↑2 red, ↓1 green), its marks (流动红旗, 黄旗, 约谈,
 一票否决, 未报) and, on month boards, one light per indicator with a target. The title names
-the contest, period, publication time and revision; the footnote gives the data cut-off and
+the contest, period, publication time and revision, and a sheet under notice carries a 公示稿
+mark and its deadline (公示截止, in the contest's time zone); the footnote gives the data cut-off and
 时序进度 = k(m)/12 (m the period's last month). Quarter boards list each group's red and yellow
 flags; half and year boards the red flags won in their quarters.
 
@@ -18,7 +19,7 @@ from typing import Any
 from arena.engine.rules.model import Contest
 from arena.errors import BadRequest
 from arena.render import words
-from arena.render.board_plan import RED, GroupPlan, legend_text, light_ids, plan
+from arena.render.board_plan import RED, GroupPlan, legend_text, light_ids, notice_lines, plan
 from arena.render.canvas import Pen, check_format
 
 SIZES = ("phone", "screen")
@@ -35,6 +36,8 @@ BADGES = {"red_flag": "#c62828", "yellow_flag": "#f2b01e", "warning": "#ef6c00",
 SIDE_STYLE = {"dragon": ("龙榜", RED, GOLD, "#fff6f0"), "tiger": ("虎榜", SLATE, "#ffffff", "#f2f4f7")}
 
 ROW, SECTION, GROUP_HEAD, EMPTY, FLAG_LINE, GROUP_GAP = 112, 64, 88, 48, 42, 28
+NOTICE_BAND, NOTICE_PAPER, NOTICE_INK = 76, "#fff4d6", "#8d3b00"
+NOTICE_HINT = "公示期间，各单位可对本单位数据提出异议"
 
 
 def _wrapped(lines: list[tuple[str, str]], size: float, width: float) -> list[tuple[str, str]]:
@@ -136,7 +139,9 @@ def _phone(sheet: dict[str, Any], contest: Contest) -> Pen:
     note = words.wrap(f"更正说明：{sheet['note']}", 24, 1000) if sheet.get("note") else []
     stale = words.wrap(sheet["stale_notice"], 24, 1000) if sheet.get("stale_notice") else []
     legend = words.wrap(legend_text(contest, lights), 22, 1000) if lights else []
-    head = 214 + (len(note) * 36 + 20 if note else 0) + (len(stale) * 36 + 20 if stale else 0)
+    notice = notice_lines(sheet, contest)
+    head = (214 + (NOTICE_BAND if notice else 0) + (len(note) * 36 + 20 if note else 0)
+            + (len(stale) * 36 + 20 if stale else 0))
     foot = 40 + (44 + len(legend) * 32 if legend else 0) + 40 + 34 + 40
     height = math.ceil(head + sum(group_height(g) for g in groups) + foot)
     pen = Pen(PHONE_WIDTH, height)
@@ -147,6 +152,14 @@ def _phone(sheet: dict[str, Any], contest: Contest) -> Pen:
     pen.text(540, 136, subtitle, 60, GOLD, bold=True, ha="center")
     pen.text(540, 188, edition, 26, "#ffe0e0", ha="center")
     y = 214.0
+    if notice:  # under notice (公示): not final yet, and it says until when
+        mark, line = notice
+        pen.rect(0, y, PHONE_WIDTH, NOTICE_BAND, NOTICE_PAPER)
+        pen.text(40, y + 50, mark, 32, "#ffffff", bold=True, box=RED)
+        x = 40 + words.text_width(mark, 32) + 40
+        pen.text(x, y + 50, line, 30, NOTICE_INK, bold=True)
+        pen.text(1040, y + 50, NOTICE_HINT, 20, NOTICE_INK, ha="right")
+        y += NOTICE_BAND
     if note:
         pen.rect(0, y, PHONE_WIDTH, len(note) * 36 + 20, "#fff3e0")
         for line in note:
@@ -185,6 +198,10 @@ def _screen(sheet: dict[str, Any], contest: Contest) -> Pen:
     room = width - 80 - (900 + 40 if sheet.get("note") else 0)  # the note's line is on its right
     pen.text(40, 50, *words.fit(title, 32, room, 22), "#ffffff", bold=True)
     pen.text(40, 102, subtitle, 46, GOLD, bold=True)
+    notice = notice_lines(sheet, contest)
+    if notice:  # the mark beside the title, the deadline after the edition
+        pen.text(40 + words.text_width(subtitle, 46) + 30, 100, notice[0], 32, RED, bold=True, box=GOLD)
+        edition = f"{edition} · {notice[1]}"
     pen.text(width - 40, 102, edition, 26, "#ffe0e0", ha="right")
     if sheet.get("note"):
         note = " ".join(sheet["note"].split())  # one line on the screen: its first 900 px
@@ -213,14 +230,18 @@ def _screen(sheet: dict[str, Any], contest: Contest) -> Pen:
     return pen
 
 
+def board_pen(sheet: dict[str, Any], contest: Contest, size: str = "phone") -> Pen:
+    """The board drawn but not saved: its ``texts`` are what it says."""
+    if size not in SIZES:
+        raise BadRequest(f"unknown board size {size!r}: use phone or screen",
+                         [{"field": "size", "message": "phone or screen"}])
+    return _phone(sheet, contest) if size == "phone" else _screen(sheet, contest)
+
+
 def board_image(sheet: dict[str, Any], contest: Contest, *, fmt: str = "png", size: str = "phone") -> bytes:
     """The board of ``sheet`` as PNG or SVG bytes; ``size`` phone (1080 px wide) or screen (1920x1080).
 
     The same sheet and contest always give the same bytes.
     """
     check_format(fmt)
-    if size not in SIZES:
-        raise BadRequest(f"unknown board size {size!r}: use phone or screen",
-                         [{"field": "size", "message": "phone or screen"}])
-    pen = _phone(sheet, contest) if size == "phone" else _screen(sheet, contest)
-    return pen.bytes(fmt)
+    return board_pen(sheet, contest, size).bytes(fmt)

@@ -82,6 +82,11 @@ class Pen:
         """Text on its baseline; ``box`` fills a rounded badge behind it. Text lies above shapes."""
         self._labels.append(Label(x, baseline, s, size, color, bold, ha, box))
 
+    @property
+    def texts(self) -> tuple[str, ...]:
+        """Every text put on so far, in order: what a test reads instead of the pixels."""
+        return tuple(t.text for t in self._labels)
+
     def rect(self, x: float, y: float, w: float, h: float, color: str, radius: float = 0.0) -> None:
         style = f"round,pad=0,rounding_size={radius}" if radius else "square,pad=0"
         # add_artist, not add_patch: the limits are fixed, so nothing needs recomputing

@@ -9,6 +9,7 @@ import calendar
 import unicodedata
 from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from arena.engine.periods import month_number, parse_period
 
@@ -38,6 +39,28 @@ def time_label(iso: str | None) -> str:
         return "未发布（草稿）"
     moment = datetime.fromisoformat(iso)
     return f"{moment.year}年{moment.month}月{moment.day}日 {moment:%H:%M}"
+
+
+def deadline_label(iso: str | None, timezone: str) -> str:
+    """2026-04-13T01:00:00+00:00 in Asia/Shanghai -> 2026-04-13 09:00: a notice's deadline."""
+    if not iso:
+        return ""
+    return f"{datetime.fromisoformat(iso).astimezone(ZoneInfo(timezone)):%Y-%m-%d %H:%M}"
+
+
+def under_notice(sheet: dict[str, Any]) -> bool:
+    """A sheet published for notice (公示稿); drafts, final sheets and sheets from before schema 4 are not."""
+    return sheet.get("status") == "notice"
+
+
+def notice_line(sheet: dict[str, Any], timezone: str) -> str | None:
+    """公示截止 2026-04-13 09:00 for a sheet under notice, else None."""
+    if not under_notice(sheet):
+        return None
+    return f"公示截止 {deadline_label(sheet.get('notice_until'), timezone)}"
+
+
+NOTICE_MARK = "公示稿"
 
 
 def cutoff_label(period: str) -> str:

@@ -1,6 +1,7 @@
 """The sheet as an Excel workbook (成绩单): one worksheet per group, for offices to forward.
 
-Each worksheet: title rows (contest, period, revision, publication time, cut-off, note), then
+Each worksheet: title rows (contest, period, revision, publication time, cut-off, note, and for
+a sheet under notice 公示稿 with its deadline), then
 a frozen header row in Chinese and one row per unit in rank order. Numbers are numbers (the
 change too: a number format shows it as ↑2 / ↓1); lights are cell colours on the values.
 """
@@ -65,15 +66,20 @@ FIXED = ("名次", "单位代码", "单位", "总分", "较上期", "标记", "�
 
 def _title_rows(ws, sheet: dict[str, Any], contest: Contest, group: dict[str, Any], width: int) -> None:
     edition = f"第{sheet['revision']}版" if sheet.get("revision") else "草稿（未发布）"
+    mark = f"（{words.NOTICE_MARK}）" if words.under_notice(sheet) else ""
     lines = [
         (contest.name, Font(bold=True, size=16)),
-        (f"{words.period_label(sheet['period'])}成绩单 · {group['name']}", Font(bold=True, size=13)),
+        (f"{words.period_label(sheet['period'])}成绩单{mark} · {group['name']}", Font(bold=True, size=13)),
         (f"{edition} · 发布时间 {words.time_label(sheet.get('published_at'))} · "
          f"数据截至{words.cutoff_label(sheet['period'])} · 时序进度{words.progress_label(sheet['period'])}", Font(size=11)),
         (f"更正说明：{sheet.get('note') or '无'}", Font(size=11, color="8D3B00" if sheet.get("note") else "6B7280")),
     ]
-    if sheet.get("stale_notice"):  # staleness.public_notice, on the row before the header
-        lines.append((sheet["stale_notice"], Font(size=11, bold=True, color="A11111")))
+    # on the row before the header: a notice (公示) and a stale notice (staleness.public_notice)
+    notice = words.notice_line(sheet, contest.timezone)
+    warnings = [f"{words.NOTICE_MARK} · {notice}（公示期间可对本单位数据提出异议）" if notice else None,
+                sheet.get("stale_notice")]
+    if any(warnings):
+        lines.append((" · ".join(w for w in warnings if w), Font(size=11, bold=True, color="A11111")))
     for row, (text, font) in enumerate(lines, 1):
         ws.cell(row=row, column=1, value=text).font = font
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
@@ -150,7 +156,7 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
     for r, text in enumerate(notes, 1):
         legend.cell(row=r, column=1, value=text)
     legend.column_dimensions["A"].width = 100
-    _no_formulas(wb)
+    no_formulas(wb)
     when = _moment(sheet.get("published_at"))
     wb.properties.created = when
     buf = io.BytesIO()
@@ -181,7 +187,7 @@ def _stable(data: bytes, when: datetime) -> bytes:
     return out.getvalue()
 
 
-def _no_formulas(wb: Workbook) -> None:
+def no_formulas(wb: Workbook) -> None:
     """openpyxl stores any text starting with "=" as a formula; a unit or indicator named so
     must show as text, never run (a HYPERLINK in a public 成绩单)."""
     for ws in wb.worksheets:

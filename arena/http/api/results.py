@@ -55,7 +55,8 @@ class Results(MethodView):
         if who.role == "unit" and not contest.self_report:
             raise Forbidden(f"比赛 {cid} 不允许单位自行报送成绩（self_report: false）")
         data, fmt = bodies.results_body()
-        rows = check_rows(contest, parse_results(data, fmt, xlsx=XlsxLimits.from_settings(current_app.config)))
+        rows = check_rows(contest, parse_results(data, fmt, xlsx=XlsxLimits.from_settings(current_app.config),
+                                                 contest=cid))
         if who.role == "department":
             raise Forbidden("牵头部门请通过报送（submissions）提交数据，由组织方审核后计分")
         if who.at_least("organizer"):

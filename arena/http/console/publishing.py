@@ -1,6 +1,7 @@
 """Drafts and publishing: the draft sheet of any period, publish, correct with a note, and the
-list of publications with their revisions. Publishing is arena.services.publishing.publish, the same
-call the CLI, the API and the scheduler make."""
+list of publications with their revisions and status (公示中 until its deadline, or 已定稿).
+Publishing is arena.services.publishing.publish, the same call the CLI, the API and the
+scheduler make."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from arena.http.console.auth import current_user
 from arena.http.console.common import chosen_period, open_contest, period_choices, problems, season_period
 from arena.http.db import get_db
 from arena.services import publishing
+from arena.render import words
 from arena.store import publications
 from arena.store.db import transaction
 
@@ -94,6 +96,7 @@ def publications_page(contest_id: str):
     by_period: dict[str, list[dict]] = {}
     for publication in made:
         publication["stale"] = stale.get((publication["period"], publication["revision"]))
+        publication["deadline"] = words.deadline_label(publication["notice_until"], model.timezone)
         by_period.setdefault(publication["period"], []).append(publication)
     return render_template("console/publications.html", contest=row, model=model, by_period=by_period)
 

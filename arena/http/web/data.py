@@ -15,6 +15,7 @@ from arena import services
 from arena.engine.periods import Period, PeriodError, parse_period
 from arena.engine.rules.model import Contest
 from arena.errors import NotFound
+from arena.render import words
 from arena.services.publishing import frozen_sheet
 from arena.store import contests, publications
 
@@ -59,6 +60,18 @@ def published(db, cid: str, period: str, revision: int | None = None) -> Publish
     return Published(row, frozen_sheet(row), contest)
 
 
+def notices(db, cid: str) -> dict[str, str]:
+    """period -> 公示截止 <local time>, for each published period whose newest revision is under
+    notice, the time read in the zone of the rules it was published under."""
+    found = {}
+    for period, row in newest_revisions(db, cid).items():
+        if row["status"] == "notice":
+            contest, _ = services.contest_rules(db, cid, row["rules_version"])
+            found[period] = words.notice_line({"status": "notice", "notice_until": row["notice_until"]},
+                                              contest.timezone)
+    return found
+
+
 def latest_month(db, cid: str) -> str | None:
     months = [p for p in newest_revisions(db, cid) if parse_period(p).kind == "month"]
     return months[-1] if months else None
@@ -79,12 +92,14 @@ def flag_table(sheet: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def contest_list(db) -> list[dict[str, Any]]:
-    """Every contest with its latest publication (None before the first) and latest month."""
+    """Every contest with its latest publication (None before the first), latest month and the
+    periods under notice (notices)."""
     out = []
     for c in services.list_contests(db):
         rows = publications.list_all(db, c["id"])
         out.append({"id": c["id"], "name": c["name"], "season": f"{c['season_start']} 至 {c['season_end']}",
-                    "latest": rows[-1] if rows else None, "latest_month": latest_month(db, c["id"])})
+                    "latest": rows[-1] if rows else None, "latest_month": latest_month(db, c["id"]),
+                    "notices": notices(db, c["id"])})
     return out
 
 
@@ -123,9 +138,10 @@ def unit_history(db, cid: str, code: str) -> dict[str, Any]:
     """One unit's published months and quarters; NotFound if no published sheet holds it."""
     contest_row(db, cid)
     months, longer = [], []
+    noticed = notices(db, cid)
     for period, standings in _rows_of(db, cid):
         if code in standings:
-            entry = {"period": period, **standings[code]}
+            entry = {"period": period, **standings[code], "notice": noticed.get(period)}
             (months if parse_period(period).kind == "month" else longer).append(entry)
     if not months and not longer:
         raise NotFound(f"unit {code!r} has no published result in contest {cid!r}")

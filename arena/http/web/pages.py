@@ -72,6 +72,7 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
         "periods": list(data.newest_revisions(db, cid)), "revisions": data.revisions(db, cid, period),
         "flags": flags, "latest": period == data.latest_month(db, cid),
         "stale_notice": staleness.public_notice(db, cid, pub.row),
+        "notice": words.notice_line(pub.sheet, pub.contest.timezone), "notices": data.notices(db, cid),
     }
 
 

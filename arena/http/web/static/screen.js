@@ -44,6 +44,16 @@
   tick();
   setInterval(tick, 1000);
 
+  // A sheet under notice: once its deadline has passed the mark says so; the final revision,
+  // when it is published, changes the version and the poll below reloads the screen.
+  var until = Date.parse(root.getAttribute("data-notice-until") || "");
+  var mark = document.getElementById("notice-mark");
+  function notice() {
+    if (mark && !isNaN(until) && Date.now() >= until) { mark.textContent = "公示期满 · 待定稿"; }
+  }
+  notice();
+  setInterval(notice, 60000);
+
   // A new publication changes the version: reload to show it. Failures wait for the next poll.
   var version = root.getAttribute("data-version");
   var url = root.getAttribute("data-version-url");
