@@ -92,3 +92,9 @@ def reported(db: sqlite_utils.Database, contest: str, period: str) -> set[str]:
     return {r[0] for r in db.conn.execute(
         "SELECT DISTINCT reporter FROM submissions WHERE contest = ? AND period = ? AND status IN ('pending', 'approved')",
         (contest, period))}
+
+
+def final_periods(db: sqlite_utils.Database, contest: str) -> set[str]:
+    """The periods with a final publication: nobody may report them any more, so nobody is reminded."""
+    return {r[0] for r in db.conn.execute(
+        "SELECT DISTINCT period FROM publications WHERE contest = ? AND status = 'final'", (contest,))}
