@@ -254,3 +254,24 @@ def remind(db, now: datetime, outlets: Outlets) -> tuple[list[dict[str, Any]], D
     if queued or outcome.sent or outcome.failed:
         log.info("reminders: %s queued, %s sent, %s failed", len(queued), outcome.sent, outcome.failed)
     return queued, outcome
+
+
+# -- what was sent ----------------------------------------------------------------------------------
+
+STATUS_NAMES = {"queued": "待发送", "sent": "已发送", "failed": "发送失败，待重试"}
+CHANNEL_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "email": "电子邮件"}
+
+
+def listing(db, contest: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
+    """The newest messages first, as people may see them: ``status`` (queued | sent | failed: it
+    is retried), the reporter, and a webhook without its key (the query of its URL)."""
+    from arena.services.channels import shown_url
+
+    out = []
+    for row in outbox.recent(db, contest, limit):
+        status = "sent" if row["sent_at"] else "failed" if row["attempts"] else "queued"
+        shown = shown_url(row["recipient"]) if row["channel"] != "email" else row["recipient"]
+        out.append({**row, "recipient": shown, "status": status, "status_name": STATUS_NAMES[status],
+                    "reporter": reporter_of(row["dedup"]), "kind_name": kind_name(row["kind"]),
+                    "channel_name": CHANNEL_NAMES.get(row["channel"], row["channel"])})
+    return out
