@@ -104,7 +104,9 @@ def email(*, host: str, port: int | None, tls: str, user: str | None, password: 
         mail["Subject"] = message["subject"]
         mail["From"] = formataddr(("打擂台催报", from_address))
         mail["To"] = message["recipient"]
-        mail["Message-ID"] = make_msgid(idstring=f"arena-outbox-{message['id']}")
+        # the domain named, so no DNS look-up of our own name (getfqdn can hang for seconds)
+        mail["Message-ID"] = make_msgid(idstring=f"arena-outbox-{message['id']}",
+                                        domain=from_address.rpartition("@")[2] or host)
         mail.set_content(message["body"], charset="utf-8")
         try:
             if tls == "ssl":
