@@ -47,6 +47,26 @@ def frame_sources(text: str) -> str:
     return " ".join(parts)
 
 
+def webhook_url(text: str) -> str:
+    """An http(s) URL with a host: a robot webhook."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(text.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError("not an http(s) URL with a host (e.g. https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=...)")
+    return text.strip()
+
+
+SMTP_TLS = ("none", "starttls", "ssl")
+
+
+def smtp_tls(text: str) -> str:
+    value = text.strip().lower()
+    if value not in SMTP_TLS:
+        raise ValueError(f"not one of {', '.join(SMTP_TLS)}: {text!r}")
+    return value
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("DATABASE", None, str, "Path of the SQLite file; default instance/arena.db."),
     Setting("BUSY_TIMEOUT_MS", 10_000, int, "How long a writer waits for SQLite's lock, in milliseconds."),
@@ -76,6 +96,19 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("S3_REGION", None, str, "The storage's region; default: boto3's (AWS_DEFAULT_REGION, ~/.aws)."),
     Setting("PUSH_ON_PUBLISH", None, str, "A folder or s3://BUCKET/PREFIX: after each publication commits, the "
                                           "static export is written there (a failed push is logged, caught up next)."),
+    # reminders (催报): a channel is on when its setting is set; the scheduler sends them
+    Setting("WECOM_WEBHOOK", None, webhook_url, "A WeCom (企业微信) group robot webhook URL for reminders (its key is "
+                                                "a secret: never logged or shown)."),
+    Setting("DINGTALK_WEBHOOK", None, webhook_url, "A DingTalk (钉钉) robot webhook URL for reminders."),
+    Setting("DINGTALK_SECRET", None, str, "The DingTalk robot's signing secret (加签, SEC...): each call is signed."),
+    Setting("SMTP_HOST", None, str, "An SMTP server: reminders are e-mailed to the reporters' accounts' addresses."),
+    Setting("SMTP_PORT", None, int, "The SMTP port; default 465 with SMTP_TLS ssl, 587 with starttls, 25 with none."),
+    Setting("SMTP_TLS", "starttls", smtp_tls, "How SMTP is secured: none, starttls or ssl."),
+    Setting("SMTP_USER", None, str, "The SMTP login, if the server wants one."),
+    Setting("SMTP_PASSWORD", None, str, "The SMTP password (never logged or shown)."),
+    Setting("SMTP_FROM", None, str, "The From address of reminder e-mails; default SMTP_USER."),
+    Setting("NOTIFY_TIMEOUT", 10, int, "Seconds a reminder's webhook call or SMTP session may take before it is "
+                                       "counted as failed and retried later."),
 )
 
 BY_NAME = {s.name: s for s in SETTINGS}

@@ -9,7 +9,7 @@ from arena.cli.common import actor, command, open_db, print_records
 
 USER_COLUMNS = [("id", "id", True), ("username", "username", False), ("name", "name", False),
                 ("role", "role", False), ("contest", "contest", False), ("unit", "unit", False),
-                ("department", "department", False), ("totp", "totp", False),
+                ("department", "department", False), ("email", "email", False), ("totp", "totp", False),
                 ("must change", "must_change", False), ("disabled", "disabled_at", False)]
 
 # the store's roles (store.users.ROLES; a test holds them equal), written here so that building
@@ -27,6 +27,7 @@ def add_parsers(sub) -> None:
     uc.add_argument("--contest", help="contest id (required for role unit; limits an organizer to it)")
     uc.add_argument("--unit", help="unit code (role unit)")
     uc.add_argument("--department", help="department id (role department)")
+    uc.add_argument("--email", metavar="ADDR", help="where reminders (催报) to this department or unit are e-mailed")
     usr.add_parser("list", help="every account (never a password or a secret)")
     ud = usr.add_parser("disable", help="disable an account: its sessions end and its tokens are revoked")
     ud.add_argument("username")
@@ -48,7 +49,8 @@ def cmd_user_create(args) -> int:
 
     db, _ = open_db()
     secret, user = accounts.create_user(db, username=args.username, role=args.role, name=args.name, actor=actor(),
-                                        contest=args.contest, unit=args.unit, department=args.department)
+                                        contest=args.contest, unit=args.unit, department=args.department,
+                                        email=args.email)
     print(f"账号 {user['username']}（{user['name']}，{accounts.ROLE_NAMES[user['role']]}）已创建。", file=sys.stderr)
     print("一次性密码如下（只显示这一次；首次登录时须修改）：", file=sys.stderr)
     print(secret)  # alone on stdout, so scripts can capture it

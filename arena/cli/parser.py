@@ -105,7 +105,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export-static", help="every publication as JSON, PNG and HTML for a static host")
     exp.add_argument("dir", help="a folder, or s3://BUCKET/PREFIX (ARENA_S3_ENDPOINT_URL for other S3 stores)")
 
-    from arena.cli import accounts  # user and audit
+    from arena.cli import accounts, outbox  # user and audit; outbox
 
     accounts.add_parsers(sub)
+    outbox.add_parsers(sub)
     return parser

@@ -94,9 +94,11 @@ def cmd_scheduler(args) -> int:
     from arena.support import clock
 
     from arena.services import scheduler
+    from arena.services.channels import Outlets
     from arena.store.db import connect
 
     _, settings = open_db()
+    outlets = Outlets.from_settings(settings)  # the reminders' channels: read here, not deep in services
 
     def fresh_db():
         return connect(settings["DATABASE"], settings["BUSY_TIMEOUT_MS"])
@@ -106,19 +108,25 @@ def cmd_scheduler(args) -> int:
     if args.once:
         now = parse_now(args.now) if args.now else None
         failures: list[str] = []
+        reminded: list = []  # (queued, delivery) of the pass's reminders
         with clock.pretend(now):  # "as if it were T": stamps included, so T may be ahead of the clock
             done = scheduler.one_pass(fresh_db, now.astimezone(timezone.utc) if now else None,
-                                      failed=lambda cid, period, error: failures.append(f"{cid} {period}: {error}"))
+                                      failed=lambda cid, period, error: failures.append(f"{cid} {period}: {error}"),
+                                      outlets=outlets, reminded=lambda q, d: reminded.extend([q, d]))
         for p in done:
             print(f"published {p['contest']} {p['period']} revision {p['revision']}")
-        if not done and not failures:
+        queued, delivery = reminded or ([], None)
+        busy = bool(queued) or bool(delivery and (delivery.sent or delivery.failed or delivery.withdrawn))
+        if busy:
+            print(f"reminders: {len(queued)} queued, {delivery.sent} sent, {delivery.failed} failed (arena outbox)")
+        if not done and not failures and not busy:
             print("nothing due")
         for line in failures:
             print(f"arena: cannot publish {line}", file=sys.stderr)
         return 1 if failures else 0
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # its job bookkeeping on every tick is noise
-    sched = scheduler.build(fresh_db, tick_seconds=args.tick)
+    sched = scheduler.build(fresh_db, tick_seconds=args.tick, outlets=outlets)
     print(f"scheduler running on {settings['DATABASE']} (Ctrl-C stops it)", flush=True)
     try:
         sched.start()

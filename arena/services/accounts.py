@@ -20,9 +20,11 @@ from arena.store import audit, contests, users
 from arena.store.db import transaction
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{2,31}$")
+# an address's shape only (name@host.tld): whether it is read is the mail server's business
+EMAIL = re.compile(r"[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]{1,64}@(?=.{4,253}\Z)[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,63}\Z")
 ROLE_NAMES = {"admin": "管理员", "organizer": "组织方", "department": "牵头部门", "unit": "单位", "judge": "评委"}
 PUBLIC = ("id", "username", "name", "role", "contest", "unit", "department", "must_change", "created_at",
-          "created_by", "password_changed_at", "disabled_at")
+          "created_by", "password_changed_at", "disabled_at", "email")
 
 
 def _problem(field: str, message: str) -> ValidationFailed:
@@ -42,10 +44,23 @@ def require(db, username: str) -> dict:
     return found
 
 
+def check_email(text: str | None) -> str | None:
+    """An e-mail address, stripped (None or blank: none); a malformed one is refused, by name."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    if not EMAIL.match(text):
+        raise _problem("email", f"电子邮箱格式不正确：{text!r}（应如 zhangsan@example.gov.cn）")
+    return text
+
+
 def create_user(db, *, username: str, role: str, name: str, actor: str, contest: str | None = None,
-                unit: str | None = None, department: str | None = None) -> tuple[str, dict]:
-    """Make an account; returns (its one-time password, the account as listed)."""
+                unit: str | None = None, department: str | None = None,
+                email: str | None = None) -> tuple[str, dict]:
+    """Make an account; returns (its one-time password, the account as listed). ``email``: where
+    reminders (催报) are sent to a department's or unit's account."""
     username, name = (username or "").strip().lower(), (name or "").strip()
+    email = check_email(email)
     contest, unit, department = (contest or None), (unit or None), (department or None)
     if not USERNAME.match(username):
         raise _problem("username", "用户名须为 3 至 32 个小写字母、数字或 . _ -，以字母或数字开头")
@@ -72,8 +87,11 @@ def create_user(db, *, username: str, role: str, name: str, actor: str, contest:
         user_id = users.create(db, username=username, name=name, role=role, contest=contest, unit=unit,
                                department=department, password_hash=passwords.hash_password(secret),
                                created_by=actor, now=now)
+        if email is not None:
+            users.update(db, user_id, email=email)
         audit.record(db, actor=actor, action="user.create", contest=contest, target=f"user {username}",
-                     detail={"role": role, "name": name, "unit": unit, "department": department}, now=now)
+                     detail={"role": role, "name": name, "unit": unit, "department": department,
+                             **({"email": email} if email else {})}, now=now)
     return secret, public(users.get(db, user_id))
 
 

@@ -4,6 +4,9 @@ Every pass publishes each period that is due and has no publication yet, oldest 
 (``publishing.publish_due``); a pass runs at start, at each contest's publish times (cron
 triggers in the contest's own time zone) and on a steady tick that also notices new contests
 and rule changes. Runs in its own process, never inside web workers.
+
+Each pass then queues and delivers reminders (催报, services/reminders.py) through the channels
+that are on (``outlets``, built from the settings by the CLI); a pass without outlets sends none.
 """
 
 from __future__ import annotations
@@ -27,16 +30,24 @@ log = logging.getLogger("arena.scheduler")
 JOB_DEFAULTS = {"coalesce": True, "misfire_grace_time": None, "max_instances": 1}
 
 
-def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | None = None) -> list[dict]:
+def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | None = None,
+             outlets=None, reminded: Callable | None = None) -> list[dict]:
     """Publish everything due at ``now`` (default: the clock) and return what was published; a
-    contest that fails goes to ``failed`` (default: the log) and the others are published."""
-    from arena.services import publishing
+    contest that fails goes to ``failed`` (default: the log) and the others are published. Then
+    the reminders owed at ``now`` through ``outlets`` (channels.Outlets; None: none), whose
+    (queued, delivery) go to ``reminded``; their failures never stop the pass."""
+    from arena.services import publishing, reminders
 
     from arena.store import heartbeat
 
     db = open_db()
     try:
-        done = publishing.publish_due(db, now or clock.now("UTC"), actor="scheduler", failed=failed)
+        moment = now or clock.now("UTC")
+        done = publishing.publish_due(db, moment, actor="scheduler", failed=failed)
+        if outlets:
+            outcome = reminders.remind(db, moment, outlets)
+            if reminded:
+                reminded(*outcome)
         heartbeat.record_pass(db, clock.now("UTC"))  # the pass's real time, whatever ``now`` it acted at
     finally:
         db.close()
@@ -45,8 +56,10 @@ def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | 
     return done
 
 
-def build(open_db: Callable, tick_seconds: int = 300, kind: type[BaseScheduler] = BlockingScheduler) -> BaseScheduler:
-    """A scheduler with one pass now, cron passes per contest, and a steady tick."""
+def build(open_db: Callable, tick_seconds: int = 300, kind: type[BaseScheduler] = BlockingScheduler,
+          outlets=None) -> BaseScheduler:
+    """A scheduler with one pass now, cron passes per contest, and a steady tick (which also
+    sends reminders, and retries those that failed, within a tick of falling due)."""
     from arena import services
 
     scheduler = kind(timezone="UTC", job_defaults=JOB_DEFAULTS)
@@ -57,19 +70,20 @@ def build(open_db: Callable, tick_seconds: int = 300, kind: type[BaseScheduler] 
         try:
             for listed in services.list_contests(db):
                 try:  # one contest's rules that cannot be read must not stop the others' jobs
-                    _add_jobs(scheduler, services.contest_rules(db, listed["id"])[0], open_db)
+                    _add_jobs(scheduler, services.contest_rules(db, listed["id"])[0], open_db, outlets)
                 except Exception:  # noqa: BLE001
                     log.exception("cannot schedule %s", listed["id"])
         finally:
             db.close()
-        one_pass(open_db)
+        one_pass(open_db, outlets=outlets)
 
     scheduler.add_job(refresh, "interval", seconds=tick_seconds, id="tick", next_run_time=clock.now("UTC"))
     return scheduler
 
 
-def _add_jobs(scheduler: BaseScheduler, contest, open_db: Callable) -> None:
+def _add_jobs(scheduler: BaseScheduler, contest, open_db: Callable, outlets=None) -> None:
     for name, rule in (("monthly", contest.publish.monthly), ("quarterly", contest.publish.quarterly)):
         hour, minute = rule.at.split(":")
         trigger = CronTrigger(day=rule.day, hour=int(hour), minute=int(minute), timezone=contest.timezone)
-        scheduler.add_job(one_pass, trigger, args=[open_db], id=f"{contest.id}:{name}", replace_existing=True)
+        scheduler.add_job(one_pass, trigger, args=[open_db], kwargs={"outlets": outlets},
+                          id=f"{contest.id}:{name}", replace_existing=True)

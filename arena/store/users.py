@@ -89,3 +89,14 @@ def lock(db: sqlite_utils.Database, username: str, until: float) -> None:
     require_transaction(db)
     db.conn.execute("INSERT INTO signin_locks (username, until) VALUES (?, ?)"
                     " ON CONFLICT (username) DO UPDATE SET until = excluded.until", (username, until))
+
+
+def active_emails(db: sqlite_utils.Database, *, contest: str, role: str, department: str | None = None,
+                  unit: str | None = None) -> list[str]:
+    """The e-mail addresses of the live accounts of one reporter of ``contest``: role department
+    with that department, or role unit with that unit code; accounts without one are left out."""
+    column, value = ("department", department) if role == "department" else ("unit", unit)
+    rows = db.conn.execute(
+        f"SELECT DISTINCT email FROM users WHERE role = ? AND contest = ? AND {column} = ? AND disabled_at IS NULL"
+        " AND email IS NOT NULL AND email != '' ORDER BY email", (role, contest, value))
+    return [r[0] for r in rows]

@@ -36,7 +36,8 @@ def people():
 @bp.post("/people")
 def create_person():
     _admin()
-    form = {k: request.form.get(k, "").strip() for k in ("username", "role", "name", "contest", "unit", "department")}
+    form = {k: request.form.get(k, "").strip() for k in ("username", "role", "name", "contest", "unit", "department",
+                                                     "email")}
     try:
         secret, user = accounts.create_user(get_db(), actor=current_user().actor, **form)
     except ArenaError as exc:
