@@ -51,9 +51,9 @@ def test_each_reminder_goes_once_to_each_reporter_who_has_not_reported(cycle):
     recorder = Recorder()
     with webhook(recorder) as url:
         run(cycle, robot(url),
-            sh("2026-04-02 23:59"),  # before the first reminder day
-            sh("2026-04-03 00:00"), sh("2026-04-03 00:05"), sh("2026-04-03 18:00"), sh("2026-04-04 09:00"),
-            sh("2026-04-05 00:00"), sh("2026-04-05 12:00"), sh("2026-04-05 23:59"))
+            sh("2026-04-02 23:59"), sh("2026-04-03 08:59"),  # before the first reminder goes out (09:00)
+            sh("2026-04-03 09:00"), sh("2026-04-03 09:05"), sh("2026-04-03 18:00"), sh("2026-04-04 09:00"),
+            sh("2026-04-05 09:00"), sh("2026-04-05 12:00"), sh("2026-04-05 23:59"))
     kinds = Counter((r["kind"], reminders.reporter_of(r["dedup"])) for r in sent_rows(cycle))
     missing = [r for r in REPORTERS if r != "dept:tjj"]
     assert kinds == Counter({(k, r): 1 for k in ("remind-2", "remind-0") for r in missing})
@@ -64,7 +64,7 @@ def test_each_reminder_goes_once_to_each_reporter_who_has_not_reported(cycle):
 def test_a_message_names_the_contest_month_indicators_reporter_and_due_date(cycle):
     recorder = Recorder()
     with webhook(recorder) as url:
-        run(cycle, robot(url), sh("2026-04-03 08:00"))
+        run(cycle, robot(url), sh("2026-04-03 10:00"))
     text = next(t for t in recorder.texts if "市商务局" in t)
     assert text.startswith("【催报】月度擂台 2026年3月数据请于2026年4月5日前报送\n市商务局：")
     assert "外贸进出口（trade）" in text and "距报送截止还有 2 天" in text
@@ -91,7 +91,7 @@ def test_overdue_notice_once_after_due_and_none_once_the_next_month_ends(cycle):
     with webhook(recorder) as url:
         run(cycle, robot(url), sh("2026-04-05 23:00"))  # remind-0 to the four
         submit(cycle, "unit:A", "2026-03")  # reports on the due day
-        run(cycle, robot(url), sh("2026-04-06 00:00"), sh("2026-04-06 00:05"), sh("2026-04-20 10:00"),
+        run(cycle, robot(url), sh("2026-04-06 00:05"), sh("2026-04-06 09:00"), sh("2026-04-06 09:05"), sh("2026-04-20 10:00"),
             sh("2026-04-30 23:59"))
         overdue = [r for r in sent_rows(cycle) if r["kind"] == "overdue"]
         assert sorted(reminders.reporter_of(r["dedup"]) for r in overdue) == ["dept:swj", "dept:tjj", "unit:B"]
@@ -114,7 +114,7 @@ def test_a_scheduler_down_on_a_reminder_day_catches_up_once(cycle, tmp_path):
             scheduler.one_pass(lambda: connect(path), moment, outlets=outlets)
         assert Counter(r["kind"] for r in sent_rows(cycle)) == {"remind-2": 4}
         # down over the due day too: back on the 6th, only the overdue notice (remind-0 is moot)
-        scheduler.one_pass(lambda: connect(path), sh("2026-04-06 08:00"), outlets=outlets)
+        scheduler.one_pass(lambda: connect(path), sh("2026-04-06 10:00"), outlets=outlets)
     assert Counter(r["kind"] for r in sent_rows(cycle)) == {"remind-2": 4, "overdue": 4}
     assert len(recorder.calls) == 8
 
@@ -122,7 +122,7 @@ def test_a_scheduler_down_on_a_reminder_day_catches_up_once(cycle, tmp_path):
 def test_sleeping_through_both_reminder_days_sends_only_the_later(cycle):
     recorder = Recorder()
     with webhook(recorder) as url:
-        run(cycle, robot(url), sh("2026-04-05 07:00"), sh("2026-04-05 08:00"))
+        run(cycle, robot(url), sh("2026-04-05 09:30"), sh("2026-04-05 10:00"))
     assert Counter(r["kind"] for r in sent_rows(cycle)) == {"remind-0": 4}
     assert all("今天是报送截止日" in t for t in recorder.texts)
 

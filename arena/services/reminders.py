@@ -75,8 +75,15 @@ def backoff(attempts: int) -> timedelta:
 
 # -- what is owed ---------------------------------------------------------------------------------
 
+SEND_AT = time(9, 0)  # reminders go out in office hours, not at midnight
+
+
 def _start_of(day: date, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, time(0, 0), zone)
+
+
+def _sent_from(day: date, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, SEND_AT, zone)
 
 
 def _reporting_ends(contest: Contest, month: str) -> datetime:
@@ -91,9 +98,9 @@ def owed_kind(contest: Contest, month: str, now: datetime) -> str | None:
     zone = ZoneInfo(contest.timezone)
     if not reporting.opens_at(contest, month) <= now < _reporting_ends(contest, month):
         return None
-    if now >= reporting.due_end(contest, month):
-        return "overdue"
-    begun = [d for d, day in reporting.reminder_days(contest, month) if _start_of(day, zone) <= now]
+    if now >= reporting.due_end(contest, month):  # the morning after the due day
+        return "overdue" if now >= _sent_from(reporting.due_end(contest, month).date(), zone) else None
+    begun = [d for d, day in reporting.reminder_days(contest, month) if _sent_from(day, zone) <= now]
     return f"remind-{begun[-1]}" if begun else None
 
 
