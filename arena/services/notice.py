@@ -52,11 +52,12 @@ def refuse_while_waiting(db, contest, period: str) -> None:
                         for w in waiting])
 
 
-def finalize(db, contest_id: str, period: str, *, actor: str, now: datetime | None = None, note: str = "公示期满",
+def finalize(db, contest_id: str, period: str, *, actor: str, now: datetime | None = None, note: str | None = None,
              push: bool = True) -> tuple[dict[str, Any], bool]:
     """Make a month under notice final: a new revision with the newest revision's figures, its
     rules version and data batch (so ``verify`` reproduces it), ``status: final``,
-    ``notice_until: null`` (the deadline stays on the revisions before) and ``note``.
+    ``notice_until: null`` (the deadline stays on the revisions before) and ``note`` (default 公示期满
+once the deadline has passed, 提前定稿 before it).
 
     Exactly once: decided inside BEGIN IMMEDIATE, so a second call (another scheduler, a double
     click) finds the month final and returns that revision with created False. Refused (409)
@@ -64,7 +65,7 @@ def finalize(db, contest_id: str, period: str, *, actor: str, now: datetime | No
     checked here: an organizer may finalize early (提前定稿); the scheduler waits for it.
     """
     wanted = services.parse_wanted(period)
-    note = clean_note(note) or "公示期满"
+    note = clean_note(note)
     with transaction(db):
         contest, _ = services.contest_rules(db, contest_id)
         if wanted.kind != "month":
@@ -82,7 +83,11 @@ def finalize(db, contest_id: str, period: str, *, actor: str, now: datetime | No
             raise Conflict(f"{wanted} 还有 {len(still_open)} 条异议未处理（"
                            + "、".join(f"#{o['id']}" for o in still_open) + "），处理完才能定稿",
                            [{"field": "period", "objection": o["id"], "message": "objection open"} for o in still_open])
-        when = clock.iso(publishing.stamp(contest, now))
+        moment = publishing.stamp(contest, now)
+        when = clock.iso(moment)
+        if note is None:
+            ended = moment >= datetime.fromisoformat(newest["notice_until"])
+            note = "公示期满" if ended else f"提前定稿（公示期原至 {newest['notice_until']}）"
         revision = newest["revision"] + 1
         sheet = dict(publishing.frozen_sheet(newest))
         sheet.update(revision=revision, published_at=when, note=note, status="final", notice_until=None)
