@@ -35,6 +35,12 @@ API = {
     # organizers name the unit (?unit=); without it they get 400
     "/api/contests/<cid>/standing": {"GET": ("unit", {"unit_a": 200, "unit_b": 200, "organizer": 400, "admin": 400})},
     "/api/contests/<cid>/publications": {"GET": ("anyone", 200), "POST": ("organizer", EMPTY_BODY)},
+    # objections are raised by units only: organizers 403 before the body is read
+    "/api/contests/<cid>/objections": {"GET": ("unit", 200), "POST": (
+        "unit", {"unit_a": EMPTY_BODY, "unit_b": EMPTY_BODY, "organizer": 403, "admin": 403})},
+    "/api/contests/<cid>/objections/<int:ident>/answer": {"POST": ("organizer", EMPTY_BODY)},
+    "/api/contests/<cid>/objections/<int:ident>/files/<path:name>": {"GET": ("unit", 404)},  # no objection 1
+    "/api/contests/<cid>/publications/<period>/final": {"POST": ("organizer", 409)},  # the world has no notice
     "/api/audit": {"GET": ("organizer", 200)},
     "/api/tokens": {"GET": ("admin", 200), "POST": ("admin", EMPTY_BODY)},
     "/api/tokens/<int(max=9223372036854775807):token_id>": {"DELETE": ("admin", 200)},
@@ -47,7 +53,7 @@ API = {
 PAGES = {"/console": "own sign-in", "/login": "own sign-in", "/logout": "own sign-in", "/account": "own sign-in",
          "/me": "own sign-in", "": "anyone may GET"}
 SAMPLES = {"cid": "small", "contest_id": "small", "period": "2026-02", "unit": "A", "code": "A", "fmt": "png",
-           "filename": "no-such-file.css", "version": "1", "username": "nobody"}
+           "filename": "no-such-file.css", "version": "1", "username": "nobody", "ident": "1", "name": "x.pdf"}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any, Callable
 
 from arena import services
-from arena.services import staleness
+from arena.services import notice, staleness
 from arena.engine.calendar import due_periods, local_moment
 from arena.engine.periods import parse_period
 from arena.engine.sheet import score
@@ -82,6 +82,8 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
         if newest is not None and (first_only or (same_sheet(sheet, newest) and staleness.of(db, contest.id, newest) is None)):
             del newest["sheet"]
             return newest, False
+        if wanted.kind != "month":
+            notice.refuse_while_waiting(db, contest, str(wanted))
         revision = 1 if newest is None else newest["revision"] + 1
         if revision > 1 and note is None:
             raise ValidationFailed(
@@ -121,6 +123,11 @@ def notice_of(contest, kind: str, newest: dict[str, Any] | None, moment: datetim
     if kind == "month" and contest.publish.notice_days:
         return "notice", clock.iso(moment + timedelta(days=contest.publish.notice_days))
     return "final", None
+
+
+def stamp(contest, now: datetime | None) -> datetime:
+    """The moment a new revision is stamped with (see ``_stamp``)."""
+    return _stamp(contest, now)
 
 
 def _stamp(contest, now: datetime | None) -> datetime:
@@ -169,7 +176,9 @@ def verify(db, contest_id: str, period: str, revision: int | None = None,
 
 def publish_due(db, now: datetime, *, actor: str = "scheduler",
                 failed: Callable[[str, str, Exception], None] | None = None) -> list[dict[str, Any]]:
-    """Publish every period that is due at ``now`` and was never published, oldest first.
+    """Finalize every month whose notice has ended (``notice.finalize_due``), then publish every
+    period that is due at ``now`` and was never published, oldest first; a quarter, half or year
+    whose months are not all final waits (``notice.waiting_months``) for a later pass, unfailed.
 
     Never re-publishes a period that has a publication: corrections are made by hand. A period
     that cannot be published (a formula dividing by zero, say) stops its own contest there, so
@@ -181,11 +190,14 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler",
         period = None
         try:
             contest, _ = services.contest_rules(db, listed["id"])
+            done += notice.finalize_due(db, contest, now, actor=actor)
             scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
             already = publications.published_periods(db, contest.id)
             for period in due_periods(contest, now, scored):
                 if str(period) in already:
                     continue
+                if period.kind != "month" and notice.waiting_months(db, contest, str(period)):
+                    continue  # published on the first pass after its last month is final
                 row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True, push=False)
                 if created:
                     done.append(row)
@@ -196,6 +208,12 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler",
     if done:  # one push for the whole pass
         _after_publish(db)
     return done
+
+
+def after_publish(db) -> None:
+    """Run the AFTER_PUBLISH hooks: for a caller that published with ``push=False`` inside its
+    own transaction, once that has committed."""
+    _after_publish(db)
 
 
 def _after_publish(db) -> None:

@@ -1,6 +1,7 @@
 """``arena scheduler``: APScheduler 3 says *when to look*; the store makes it exactly once.
 
-Every pass publishes each period that is due and has no publication yet, oldest first
+Every pass makes final each month whose notice (公示) has ended with no objection open, then
+publishes each period that is due and has no publication yet, oldest first
 (``publishing.publish_due``); a pass runs at start, at each contest's publish times (cron
 triggers in the contest's own time zone) and on a steady tick that also notices new contests
 and rule changes. Runs in its own process, never inside web workers.

@@ -279,3 +279,49 @@ class WhoAmI(Schema):
 class Revoked(Schema):
     id = req(fields.Integer())
     revoked = req(fields.Boolean())
+
+
+# -- notice and objections (公示, 异议) -----------------------------------------------------
+
+class ObjectionRequest(Schema):
+    period = req(fields.String(validate=validate.Length(min=1, max=20), metadata={"example": "2026-03"}))
+    indicator = nullable(fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "an indicator id the unit's group scores, or null: the whole row"}))
+    message = req(fields.String(validate=validate.Length(min=1, max=2000), metadata={"description": "plain text"}))
+
+
+class AnswerRequest(Schema):
+    decision = req(fields.String(validate=validate.OneOf(["upheld", "rejected"]), metadata={
+        "description": "upheld: the data was corrected and the month is republished; rejected: the reply only"}))
+    reply = req(fields.String(validate=validate.Length(min=1, max=2000)))
+
+
+class ObjectionsQuery(Schema):
+    period = fields.String(validate=validate.Length(max=20))
+    unit = fields.String(validate=validate.Length(max=100), metadata={"description": "organizers: one unit's"})
+
+
+class EvidenceFile(Schema):
+    name = req(fields.String())
+    media_type = req(fields.String(metadata={"description": "what the bytes are, not what the name says"}))
+    size = req(fields.Integer())
+    sha256 = fields.String(**SHA)
+    url = req(fields.String(metadata={"description": "organizers and the objecting unit only; audited"}))
+
+
+class Objection(Schema):
+    id = req(fields.Integer())
+    contest = req(fields.String())
+    period = req(fields.String())
+    revision = req(fields.Integer(metadata={"description": "the revision objected to"}))
+    unit = req(fields.String())
+    indicator = nullable(fields.String(metadata={"description": "null: the whole row"}))
+    message = req(fields.String())
+    raised_by = req(fields.String())
+    raised_at = req(fields.String())
+    status = req(fields.String(validate=validate.OneOf(["open", "upheld", "rejected"])))
+    reply = nullable(fields.String())
+    answered_by = nullable(fields.String())
+    answered_at = nullable(fields.String())
+    answer_revision = nullable(fields.Integer(metadata={"description": "the revision an upheld answer made"}))
+    files = req(fields.List(fields.Nested(EvidenceFile)))

@@ -4,7 +4,8 @@ A unit account sees its own unit; an organizer or admin sees any unit's at /me?u
 (&contest=ID when there is more than one contest). Shown: rank, total, cards and lights of
 the latest published month, the gap to the unit above and to the red-flag line, every
 indicator where points were lost (weight minus points, largest first), and the history with
-its chart. Submissions and objections join the page once they exist.
+its chart, and, while its latest month is under notice (公示), the form to object to it and its
+objections with their answers (arena.http.console.me_objections).
 """
 
 from __future__ import annotations
@@ -64,6 +65,13 @@ def me():
         return user
     if auth.pending_step(user):
         return redirect(url_for("door.account"))
+    return page(user)
+
+
+def page(user: dict, status: int = 200, **extra):
+    """The page of the unit ``user`` may see; ``extra`` for the objection form's refusal."""
+    from arena.http.console import me_objections
+
     db = get_db()
     cid, unit = _which(user)
     if not contests.contest_exists(db, cid):
@@ -75,11 +83,12 @@ def me():
         raise BadRequest("单位代码有误")
     if unit not in {u["code"] for u in units}:
         raise NotFound(f"比赛 {cid} 没有单位 {unit!r}")
+    extra.update(me_objections.context(db, cid, unit, may_object=user["role"] == "unit"))
     try:
         found = standing.unit_standing(db, cid, unit)
     except NotFound:
         name = next(u["name"] for u in units if u["code"] == unit)
-        return render_template("console/me.html", cid=cid, unit=unit, name=name, latest=None, months=[])
+        return render_template("console/me.html", cid=cid, unit=unit, name=name, latest=None, months=[], **extra), status
     months = [h for h in found["history"] if h["kind"] == "month"]
     latest, entry = found["latest"], months[-1] if months else None
     indicators = []
@@ -92,4 +101,4 @@ def me():
         "console/me.html", cid=cid, unit=unit, name=found["name"], latest=latest, months=months,
         row=entry["row"] if entry else None, cards=(entry["row"].get("cards") if entry else None) or [],
         indicators=indicators, lights=LIGHTS, losses=_losses(db, cid, entry) if entry else [],
-        chart=url_for("web.unit_chart", cid=cid, code=unit) if months else None)
+        chart=url_for("web.unit_chart", cid=cid, code=unit) if months else None, **extra), status
