@@ -115,5 +115,6 @@ def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
                               notice_days=publish.get("notice", {}).get("days")),
         departments=model.frozen_map(r.get("departments")),
         reporting=model.Reporting(**{k: tuple(v) if k == "remind" else v for k, v in r.get("reporting", {}).items()}),
+        letterhead=model.Letterhead(**{"office": f"{c['name']}考核办", **r.get("letterhead", {})}),
         **extra,
     )
