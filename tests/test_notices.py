@@ -247,3 +247,16 @@ def test_the_letterhead_is_validated_and_has_defaults():
         with pytest.raises(RulesError) as caught:
             load_rules(SMALL_RULES + bad)
         assert [d["path"] for d in caught.value.details] == [path]
+
+
+def test_the_console_links_each_revisions_notice(app, organizer):
+    from arena.http.db import get_db
+    from arena.services import publishing
+
+    with app.app_context():
+        publishing.publish(get_db(), "small", "2026-02", actor="test")
+    page = organizer.get("/console/contests/small/publications").get_data(as_text=True)
+    for fmt in ("docx", "pdf"):
+        link = f"/api/contests/small/notices/2026-02.{fmt}?revision=1"
+        assert f'href="{link}"' in page
+        assert organizer.get(link).status_code == 200
