@@ -132,7 +132,7 @@ def test_the_attachment_table_holds_units_totals_and_ranks(client):
     doc = docx_of(client, f"{BASE}/2026-03.docx?revision=1")
     (table,) = doc.tables
     cells = [[c.text for c in row.cells] for row in table.rows]
-    assert cells[0] == ["名次", "单位", "总分", "较上期", "标记", "增速（得分）", "投资（得分）"]
+    assert cells[0] == ["名次", "单位", "总分", "较上期", "标记", "增速", "投资"]
     assert cells[1:] == [["1", "甲县", "76.00", "—", "", "60.00", "16.00"],
                          ["2", "乙县", "43.33", "—", "", "30.00", "13.33"],
                          ["3", "丙县", "10.67", "—", "约谈", "0.00", "10.67"]]

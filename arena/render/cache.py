@@ -21,6 +21,7 @@ from arena.support.atomic import write_atomic
 
 # Bumped when a drawing changes, so files cached by an older layout are not served again.
 RENDER_VERSION = 6
+NOTICE_VERSION = 1  # the same for the notices (notice_text, notice_docx, notice_pdf)
 _KEY = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z._-]{0,150}$")
 
 
@@ -114,7 +115,7 @@ def notice_key(publication: dict[str, Any], tag: str, fmt: str, unit: str | None
     services.notices.context_tag), the layout's version; a 约谈通知 its unit's (hashed: codes
     run to 64 characters)."""
     who = f"-interview-{hashlib.sha256(unit.encode()).hexdigest()[:12]}" if unit is not None else ""
-    return f"{publication_key(publication)}-notice{who}-{tag}-v{RENDER_VERSION}.{fmt}"
+    return f"{publication_key(publication)}-notice{who}-{tag}-n{NOTICE_VERSION}.{fmt}"
 
 
 def notice_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest, context: dict[str, Any],

@@ -165,7 +165,7 @@ def _attachment(doc, k: int, table, many: bool) -> None:
     grid = doc.add_table(rows=1 + len(table.rows), cols=len(table.header))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    size = Pt(10.5 if len(table.header) <= 12 else 9)
+    size = Pt(10.5 if len(table.header) <= 10 else 9)
     for r, values in enumerate([table.header, *table.rows]):
         row = grid.rows[r]
         if r == 0:  # the header repeats on every page of a long table
@@ -178,6 +178,8 @@ def _attachment(doc, k: int, table, many: bool) -> None:
             run = p.add_run(value)
             run.font.size, run.font.bold = size, r == 0
             _fonts(run, HEADING_FONT if r == 0 else BODY_FONT)
+    if table.note:
+        _para(doc, table.note, size=Pt(10.5), line=Pt(20))
 
 
 def _record(doc, notice: Notice) -> None:

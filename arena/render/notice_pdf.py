@@ -138,10 +138,12 @@ def _body(notice: Notice, st: dict[str, ParagraphStyle]) -> list:
 
 def _table(notice_table, st: dict[str, ParagraphStyle], width: float) -> Table:
     n = len(notice_table.header)
-    fixed = {0: 14 * mm, 1: 32 * mm, 2: 20 * mm, 3: 16 * mm, 4: 22 * mm}
+    crowded = n > 10  # many indicators: narrower fixed columns, smaller type
+    fixed = ({0: 10 * mm, 1: 30 * mm, 2: 15 * mm, 3: 12 * mm, 4: 16 * mm} if crowded else
+             {0: 14 * mm, 1: 32 * mm, 2: 20 * mm, 3: 16 * mm, 4: 22 * mm})
     rest = (width - sum(fixed[c] for c in fixed if c < n)) / max(n - len(fixed), 1)
     widths = [fixed.get(c, rest) for c in range(n)]
-    cell = st["cell"] if n <= 12 else ParagraphStyle("small", parent=st["cell"], fontSize=9, leading=12)
+    cell = ParagraphStyle("small", parent=st["cell"], fontSize=8.5, leading=11) if crowded else st["cell"]
     data = [[Paragraph(_escape(v), cell) for v in row] for row in [notice_table.header, *notice_table.rows]]
     table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black),
@@ -181,6 +183,9 @@ def notice_pdf(notice: Notice, font_setting: str | None = None) -> bytes:
         story += [NextPageTemplate("landscape"), PageBreak(),
                   Paragraph(f"附件{k}" if many else "附件", st["plain"]),
                   Paragraph(_escape(table.title), st["table-title"]), Spacer(1, 12), _table(table, st, 225 * mm)]
+        if table.note:
+            story.append(Paragraph(_escape(table.note), ParagraphStyle("note", parent=st["plain"], fontSize=10.5,
+                                                                       leading=20)))
     lines = ([(_escape(f"抄送：{notice.cc}。"), "")] if notice.cc else []) + [(_escape(notice.office), f"{notice.date}印发")]
     story += [NextPageTemplate("portrait"), PageBreak(), AtFoot(lines, st["record"])]
     doc.build(story)

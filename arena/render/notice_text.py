@@ -32,6 +32,7 @@ class Table:
     title: str
     header: tuple[str, ...]
     rows: tuple[tuple[str, ...], ...]
+    note: str = ""  # under the table
 
 
 @dataclass(frozen=True)
@@ -216,8 +217,7 @@ def _correction(sheet: dict[str, Any], previous: dict[str, Any] | None, contest:
 def _attachment(sheet: dict[str, Any], group: dict[str, Any], contest: Contest) -> Table:
     month = sheet["kind"] == "month"
     inds = [i for i in contest.indicators if group["id"] in i.weight]
-    header = ["名次", "单位", "总分", "较上期", "标记"] + [
-        f"{i.name}（{'得分' if month else '平均得分'}）" for i in inds]
+    header = ["名次", "单位", "总分", "较上期", "标记"] + [i.name for i in inds]
     if sheet["kind"] in ("half", "year"):
         header.append("流动红旗（面）")
     rows = []
@@ -234,7 +234,8 @@ def _attachment(sheet: dict[str, Any], group: dict[str, Any], contest: Contest) 
         if sheet["kind"] in ("half", "year"):
             cells.append(str(u.get("red_flags", 0)))
         rows.append(tuple(cells))
-    return Table(f"{period_words(sheet['period'])}{group['name']}成绩表", tuple(header), tuple(rows))
+    note = "注：各指标列为本期得分，“未报”为未按时报送。" if month else "注：各指标列为所含月份的平均得分。"
+    return Table(f"{period_words(sheet['period'])}{group['name']}成绩表", tuple(header), tuple(rows), note)
 
 
 def sheet_notice(sheet: dict[str, Any], contest: Contest, *, previous: dict[str, Any] | None = None,
