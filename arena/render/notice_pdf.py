@@ -139,7 +139,7 @@ def _body(notice: Notice, st: dict[str, ParagraphStyle]) -> list:
 def _table(notice_table, st: dict[str, ParagraphStyle], width: float) -> Table:
     n = len(notice_table.header)
     crowded = n > 10  # many indicators: narrower fixed columns, smaller type
-    fixed = ({0: 10 * mm, 1: 30 * mm, 2: 15 * mm, 3: 12 * mm, 4: 16 * mm} if crowded else
+    fixed = ({0: 12 * mm, 1: 32 * mm, 2: 15 * mm, 3: 12 * mm, 4: 16 * mm} if crowded else
              {0: 14 * mm, 1: 32 * mm, 2: 20 * mm, 3: 16 * mm, 4: 22 * mm})
     rest = (width - sum(fixed[c] for c in fixed if c < n)) / max(n - len(fixed), 1)
     widths = [fixed.get(c, rest) for c in range(n)]
