@@ -32,6 +32,11 @@ API = {
     "/api/contests/<cid>/boards/<period>.png": {"GET": ("anyone", 200)},
     "/api/contests/<cid>/boards/<period>.svg": {"GET": ("anyone", 200)},
     "/api/contests/<cid>/flags": {"GET": ("anyone", 200)},
+    "/api/contests/<cid>/notices/<period>.docx": {"GET": ("anyone", 200)},
+    "/api/contests/<cid>/notices/<period>.pdf": {"GET": ("anyone", 200)},
+    # the small contest warns nobody: no 约谈通知 for unit A
+    "/api/contests/<cid>/notices/<period>/interview-<unit>.docx": {"GET": ("anyone", 404)},
+    "/api/contests/<cid>/notices/<period>/interview-<unit>.pdf": {"GET": ("anyone", 404)},
     # organizers name the unit (?unit=); without it they get 400
     "/api/contests/<cid>/standing": {"GET": ("unit", {"unit_a": 200, "unit_b": 200, "organizer": 400, "admin": 400})},
     "/api/contests/<cid>/publications": {"GET": ("anyone", 200), "POST": ("organizer", EMPTY_BODY)},

@@ -178,4 +178,4 @@ def test_the_console_lists_each_publications_status(case):
     if noticed:
         assert page.count("公示中</span> 截止 2026-04-13 09:00") == 2 and "已定稿" not in page
     else:
-        assert page.count("已定稿") == 2 and "公示中" not in page
+        assert page.count("已定稿") == 2 and "公示中</span>" not in page

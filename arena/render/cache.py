@@ -21,6 +21,7 @@ from arena.support.atomic import write_atomic
 
 # Bumped when a drawing changes, so files cached by an older layout are not served again.
 RENDER_VERSION = 7  # 7: a sheet under notice says 公示稿
+NOTICE_VERSION = 1  # the same for the notices (notice_text, notice_docx, notice_pdf)
 _KEY = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z._-]{0,150}$")
 
 
@@ -107,3 +108,40 @@ def unit_chart_bytes(instance_path: str | None, stamp: str, history: dict[str, A
 
     return cached(instance_path, "charts", f"unit-{stamp}-v{RENDER_VERSION}.png",
                   lambda: unit_chart(history["months"], history["name"], contest.name, contest.precision))
+
+
+def notice_key(publication: dict[str, Any], tag: str, fmt: str, unit: str | None = None) -> str:
+    """A notice's file name and ETag: the sheet's hash, what else it was written from (``tag``,
+    services.notices.context_tag), the layout's version; a 约谈通知 its unit's (hashed: codes
+    run to 64 characters)."""
+    who = f"-interview-{hashlib.sha256(unit.encode()).hexdigest()[:12]}" if unit is not None else ""
+    return f"{publication_key(publication)}-notice{who}-{tag}-n{NOTICE_VERSION}.{fmt}"
+
+
+def notice_bytes(instance_path: str | None, publication: dict[str, Any], contest: Contest, context: dict[str, Any],
+                 tag: str, fmt: str, unit: str | None = None) -> bytes:
+    """The publication's 通报 (or, with ``unit``, its 约谈通知 to that unit) as .docx or .pdf,
+    kept like boards; NotFound when the sheet warns no such unit."""
+    from arena.errors import NotFound
+    from arena.render import notice_text
+
+    if fmt not in ("docx", "pdf"):
+        raise BadRequest(f"unknown notice format {fmt!r}: use docx or pdf")
+    sheet = frozen_sheet(publication)
+    if unit is None:
+        notice = notice_text.sheet_notice(sheet, contest, **context)
+    else:
+        notice = notice_text.interview_notice(sheet, contest, unit, (context.get("last_months") or {}).get(unit, ()))
+        if notice is None:
+            raise NotFound(f"{sheet['period']} warns no unit {unit[:40]!r}: there is no 约谈通知 for it")
+
+    def render() -> bytes:
+        if fmt == "docx":
+            from arena.render.notice_docx import notice_docx, publication_moment
+
+            return notice_docx(notice, publication_moment(sheet.get("published_at")))
+        from arena.render.notice_pdf import notice_pdf
+
+        return notice_pdf(notice)
+
+    return cached(instance_path, "notices", notice_key(publication, tag, fmt, unit), render)

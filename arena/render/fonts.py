@@ -144,6 +144,20 @@ def font(size: float, bold: bool = False) -> FontProperties:
     return _props(str(bold_path() if bold else font_path()), float(size)).copy()
 
 
+def truetype_candidates(setting: str | None = None) -> list[str]:
+    """.ttf and .ttc files with Chinese glyphs, best first: the ``CJK_FONT`` setting, the font
+    chosen at start-up, system fonts, then mpl-font's. For the PDF notices: ReportLab embeds
+    TrueType outlines only (the caller still skips a .ttc of CFF faces)."""
+    with _lock:
+        chosen = [str(_chosen[0])] if _chosen is not None else []
+    wanted = ([setting] if setting else []) + chosen + system_fonts() + package_fonts()
+    seen: list[str] = []
+    for path in wanted:
+        if path not in seen and Path(path).suffix.lower() in (".ttf", ".ttc") and Path(path).is_file():
+            seen.append(path)
+    return [p for p in seen if has_glyphs(p)]
+
+
 def web_font() -> Path:
     """A font file a browser can load (.otf or .ttf): the chosen one, else mpl-font's Noto."""
     chosen = font_path()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import re
 from typing import Any
 
 from marshmallow import ValidationError
@@ -92,6 +93,12 @@ def _indicator(x: dict[str, Any], groups: dict[str, str], formula: Formula | Non
                            lights=_lights(x["lights"]) if "lights" in x else None)
 
 
+def _office(name: str) -> str:
+    """The default issuing office: the contest's name without a leading year, + 考核办
+    (2026年度临沂市综合擂台赛 -> 临沂市综合擂台赛考核办)."""
+    return (re.sub(r"^[0-9]{4}年度?", "", name).strip() or name) + "考核办"
+
+
 def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
     """The model from checked data, defaults applied: a single weight covers every group."""
     c, groups = r["contest"], r["groups"]
@@ -115,5 +122,6 @@ def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
                               notice_days=publish.get("notice", {}).get("days")),
         departments=model.frozen_map(r.get("departments")),
         reporting=model.Reporting(**{k: tuple(v) if k == "remind" else v for k, v in r.get("reporting", {}).items()}),
+        letterhead=model.Letterhead(**{"office": _office(c["name"]), **r.get("letterhead", {})}),
         **extra,
     )

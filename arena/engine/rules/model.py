@@ -134,6 +134,16 @@ class Reporting:
 
 
 @dataclass(frozen=True)
+class Letterhead:
+    """The 通报's issuing office, 发文字号 prefix, 主送 and 抄送 (GB/T 9704 版头 and 版记). The
+    loader names the office after the contest (its name + 考核办) when the file does not."""
+    office: str = "擂台赛办公室"
+    number_prefix: str = "擂台办"
+    to: str = "各区县人民政府，市政府各部门"
+    cc: str = ""
+
+
+@dataclass(frozen=True)
 class Contest:
     id: str
     name: str
@@ -155,6 +165,7 @@ class Contest:
     publish: Publish = Publish()
     departments: Mapping[str, str] = field(default_factory=frozen_map)  # id -> name, in the order written
     reporting: Reporting = Reporting()
+    letterhead: Letterhead = Letterhead()
     # what the file says but probably does not mean: {"path", "line", "message"}, by line
     warnings: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 

@@ -189,6 +189,14 @@ class Reporting(Strict):
             raise ValidationError("lists a day twice", "remind")
 
 
+class Letterhead(Strict):
+    """The 通报's 版头 and 版记 (render/notice_*): who issues it, its 发文字号 prefix, 主送, 抄送."""
+    office = Text(name_problem)
+    number_prefix = Text(name_problem)
+    to = Text(name_problem)
+    cc = Text(label_problem)  # may be empty: no 抄送 line
+
+
 class Rules(Strict):
     version = Int(required=True, validate=validate.Equal(1, error="must be 1"))
     contest = nested(Contest, required=True)
@@ -203,6 +211,7 @@ class Rules(Strict):
     awards, board, publish = nested(Awards), nested(Board), nested(Publish)
     departments = CodeMap(Text(name_problem), keys=IDENT)
     reporting = nested(Reporting)
+    letterhead = nested(Letterhead)
 
 
 def flatten(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
