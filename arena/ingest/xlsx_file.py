@@ -28,7 +28,8 @@ def _percent(cell) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and "%" in shown
 
 
-def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None) -> list[RawRow]:
+def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None,
+               optional: tuple[str, ...] = ()) -> list[RawRow]:
     from openpyxl import load_workbook  # heavy import, needed only here
     from openpyxl.utils import get_column_letter
 
@@ -60,7 +61,7 @@ def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None) -> 
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             if columns is None:
-                columns, width = read_header(cells, problems, n)
+                columns, width = read_header(cells, problems, n, optional)
                 continue
             extra = next((i for i in range(width, len(cells)) if cells[i] is not None and str(cells[i]).strip()), None)
             if extra is not None:
@@ -73,7 +74,8 @@ def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None) -> 
                 problems.add(n, "value", f"单元格 {get_column_letter(at + 1)}{n} 是百分比格式，显示 {shown}%，"
                                          f"而 Excel 存的是 {row[at].value:.15g}：请把该列设为“常规”或“数值”格式，填写 {shown}")
                 continue
-            rows.append(RawRow(n, *(padded[i] for i in columns)))
+            rows.append(RawRow(n, *(padded[i] for i in columns[:4]),
+                               padded[columns[4]] if optional and columns[4] >= 0 else None))
             if len(rows) > max_rows:
                 raise too_many(max_rows)
     except (BadRequest, PayloadTooLarge, ValidationFailed):
