@@ -25,11 +25,11 @@ class Api(flask_smorest.Api):
 
 
 def init_app(app: Flask) -> None:
-    from arena.http.api import audit, contests, files, meta, publications, results, sheets, tokens
+    from arena.http.api import audit, contests, files, meta, publications, results, sheets, submissions, tokens
 
     api = Api(app, spec_kwargs=SPEC)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
-    for module in (contests, results, sheets, files, publications, audit, tokens, meta):
+    for module in (contests, results, submissions, sheets, files, publications, audit, tokens, meta):
         api.register_blueprint(module.blp)
     app.extensions["arena-openapi"] = None  # the spec's JSON text, made on first request
 
