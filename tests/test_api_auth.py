@@ -25,6 +25,12 @@ API = {
     "/api/contests/<cid>/rules/preview": {"POST": ("organizer", 422)},  # ?period= is missing
     "/api/contests/<cid>/results": {"GET": ("unit", 200), "POST": ("unit", EMPTY_BODY)},
     "/api/contests/<cid>/draft/<period>": {"GET": ("organizer", 200)},
+    # reporting: units see their own part; organizers all (no submission 1 exists: 404)
+    "/api/contests/<cid>/submissions": {"GET": ("unit", 200), "POST": ("unit", EMPTY_BODY)},
+    "/api/contests/<cid>/submissions/<int(max=9223372036854775807):submission_id>/approve": {"POST": ("organizer", 404)},
+    "/api/contests/<cid>/submissions/<int(max=9223372036854775807):submission_id>/return": {"POST": ("organizer", EMPTY_BODY)},
+    "/api/contests/<cid>/submissions/<int(max=9223372036854775807):submission_id>/files/<name>": {"GET": ("unit", 404)},
+    "/api/contests/<cid>/reporting/<period>": {"GET": ("unit", 200)},
     "/api/contests/<cid>/scores/<period>": {"GET": ("anyone", 200)},
     "/api/contests/<cid>/scores/<period>/<unit>": {"GET": ("anyone", 200)},
     "/api/contests/<cid>/scores/<period>.xlsx": {"GET": ("anyone", 200)},
@@ -46,7 +52,7 @@ API = {
 PAGES = {"/console": "own sign-in", "/login": "own sign-in", "/logout": "own sign-in", "/account": "own sign-in",
          "/me": "own sign-in", "": "anyone may GET"}
 SAMPLES = {"cid": "small", "contest_id": "small", "period": "2026-02", "unit": "A", "code": "A", "fmt": "png",
-           "filename": "no-such-file.css", "version": "1", "username": "nobody"}
+           "filename": "no-such-file.css", "version": "1", "username": "nobody", "submission_id": "1", "name": "x.pdf"}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
