@@ -65,3 +65,12 @@ def grid(db, contest_id: str, period: str, *, reporter: str) -> dict:
     first, due = reporting.window(contest, month)
     return {"contest": contest.id, "period": month, "opens": first.isoformat(), "due": due.isoformat(),
             "due_end": clock.iso(reporting.due_end(contest, month)), "counts": counts, "cells": cells}
+
+
+def as_table(found: dict) -> dict:
+    """The grid's cells as a table for pages: columns (key, name), rows of cells (None: not scored)."""
+    keys = list(dict.fromkeys((c["key"], c["key_name"]) for c in found["cells"]))
+    units = list(dict.fromkeys((c["unit"], c["unit_name"]) for c in found["cells"]))
+    by_cell = {(c["unit"], c["key"]): c for c in found["cells"]}
+    rows = [{"code": code, "name": name, "cells": [by_cell.get((code, k)) for k, _ in keys]} for code, name in units]
+    return {"columns": keys, "rows": rows}

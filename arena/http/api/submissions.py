@@ -9,13 +9,13 @@ from flask import current_app, request
 from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
-from arena.engine import reporting
 from arena.errors import BadRequest, Forbidden
 from arena.http.api import auth, bodies
 from arena.http.api.base import Blueprint, access, raw_body
 from arena.http.api.schemas import nullable, req
 from arena.http.db import get_db
-from arena.http.principals import Principal
+from arena.http.headers import attachment
+from arena.http.principals import Principal, reporter_id
 from arena.ingest.limits import XlsxLimits
 from arena.services import evidence, reporting_grid
 from arena.services import submissions as service
@@ -39,13 +39,10 @@ SUBMISSION_BODY = raw_body(
 
 def reporter(who: Principal) -> str:
     """The reporter id of the caller: organizer, dept:<id> or unit:<code>."""
-    if who.at_least("organizer"):
-        return reporting.ORGANIZER
-    if who.role == "department" and who.department:
-        return reporting.department_reporter(who.department)
-    if who.role == "unit" and who.unit:
-        return reporting.unit_reporter(who.unit)
-    raise Forbidden("只有组织方、牵头部门和单位可以报送")
+    found = reporter_id(who)
+    if found is None:
+        raise Forbidden("只有组织方、牵头部门和单位可以报送")
+    return found
 
 
 class Created(Schema):
@@ -200,18 +197,6 @@ class File(MethodView):
         row, data = service.evidence_file(get_db(), current_app.config["EVIDENCE_DIR"], cid, submission_id, name,
                                           reporter=reporter(who), actor=who.actor)
         return attachment(row, data)
-
-
-def attachment(row: dict, data: bytes):
-    """An evidence file as a download: its sniffed type, never rendered inline, never cached."""
-    response = current_app.response_class(data, mimetype=row["media_type"])
-    ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in row["name"])
-    response.headers["Content-Disposition"] = (f"attachment; filename=\"{ascii_name}\"; "
-                                               f"filename*=UTF-8''{quote(row['name'])}")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "private, no-store"
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
 
 
 @blp.route("/contests/<cid>/reporting/<period>")

@@ -26,8 +26,8 @@ STATUS_TITLES = {400: "请求有误", 401: "需要登录", 403: "没有权限", 
 
 def init_app(app: Flask) -> None:
     # the view modules attach their routes to ``bp`` when imported
-    from arena.http.console import audit, auth, contests, publishing, results, rules  # noqa: F401
-    from arena.http.console import account, door, me, people  # noqa: F401  (people: /login, /account, /me)
+    from arena.http.console import audit, auth, contests, publishing, results, review, rules  # noqa: F401
+    from arena.http.console import account, door, me, people, report  # noqa: F401  (people: /login, /account, /me)
 
     app.session_interface = auth.ConsoleSession()
     app.register_blueprint(bp)
