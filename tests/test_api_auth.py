@@ -26,6 +26,12 @@ API = {
     "/api/contests/<cid>/results": {"GET": ("unit", 200), "POST": ("unit", EMPTY_BODY)},
     "/api/contests/<cid>/template/<period>.xlsx": {"GET": ("unit", 200)},  # each its own rows (test_fill_in)
     "/api/contests/<cid>/draft/<period>": {"GET": ("organizer", 200)},
+    # reporting: units see their own part; organizers all (no submission 1 exists: 404)
+    "/api/contests/<cid>/submissions": {"GET": ("unit", 200), "POST": ("unit", EMPTY_BODY)},
+    "/api/contests/<cid>/submissions/<int(max=9223372036854775807):submission_id>/approve": {"POST": ("organizer", 404)},
+    "/api/contests/<cid>/submissions/<int(max=9223372036854775807):submission_id>/return": {"POST": ("organizer", EMPTY_BODY)},
+    "/api/contests/<cid>/submissions/<int(max=9223372036854775807):submission_id>/files/<name>": {"GET": ("unit", 404)},
+    "/api/contests/<cid>/reporting/<period>": {"GET": ("unit", 200)},
     "/api/contests/<cid>/scores/<period>": {"GET": ("anyone", 200)},
     "/api/contests/<cid>/scores/<period>/<unit>": {"GET": ("anyone", 200)},
     "/api/contests/<cid>/scores/<period>.xlsx": {"GET": ("anyone", 200)},
@@ -56,9 +62,10 @@ API = {
 # "anyone may GET": every role gets the same answer, never 401/403/5xx.
 # "own sign-in": the console signs in with its session cookie; a bearer token changes nothing.
 PAGES = {"/console": "own sign-in", "/login": "own sign-in", "/logout": "own sign-in", "/account": "own sign-in",
-         "/me": "own sign-in", "": "anyone may GET"}
+         "/me": "own sign-in", "/report": "own sign-in", "": "anyone may GET"}
 SAMPLES = {"cid": "small", "contest_id": "small", "period": "2026-02", "unit": "A", "code": "A", "fmt": "png",
-           "filename": "no-such-file.css", "version": "1", "username": "nobody", "ident": "1", "name": "x.pdf"}
+           "filename": "no-such-file.css", "version": "1", "username": "nobody", "ident": "1", "submission_id": "1",
+           "name": "x.pdf"}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 

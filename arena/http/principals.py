@@ -66,3 +66,15 @@ def principal_for(db, token: str, now: datetime) -> Principal | None:
     if row["owner"] is not None and users.get(db, row["owner"])["disabled_at"] is not None:
         return None  # disabling revokes them too; this holds even for a row revoked by hand
     return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"], department=row["department"])
+
+
+def reporter_id(who: Principal) -> str | None:
+    """The reporter id (engine.reporting) a principal submits as: ``organizer``, ``dept:<id>``,
+    ``unit:<code>``; None for anyone else (anonymous, a judge)."""
+    if who.at_least("organizer"):
+        return "organizer"
+    if who.role == "department" and who.department:
+        return f"dept:{who.department}"
+    if who.role == "unit" and who.unit:
+        return f"unit:{who.unit}"
+    return None

@@ -41,14 +41,17 @@ def detect_format(filename: str | None, content_type: str | None) -> str:
 
 
 def parse_results(data: bytes, fmt: str, *, max_rows: int = MAX_ROWS,
-                  xlsx: XlsxLimits | None = None, contest: str | None = None) -> list[RawRow]:
+                  xlsx: XlsxLimits | None = None, contest: str | None = None,
+                  explanations: bool = False) -> list[RawRow]:
     """Read ``data`` as ``fmt`` (json | csv | xlsx) into raw rows; blank lines and rows are skipped.
     A workbook is also bounded by ``xlsx`` (default: the settings' defaults); it may be the
-    fill-in workbook (xlsx_template), which must then be ``contest``'s when that is given."""
+    fill-in workbook (xlsx_template), which must then be ``contest``'s when that is given. With
+    ``explanations`` (submissions) a row may carry an ``explanation`` (说明) key or column."""
     readers = {"json": parse_json, "csv": parse_csv, "xlsx": parse_xlsx}
     if fmt not in readers:
         raise UnsupportedMediaType(f"未知的格式 {fmt!r}：请用 json、csv 或 xlsx")
+    optional = ("explanation",) if explanations else ()
     with paused_gc():
         if fmt == "xlsx":
-            return parse_xlsx(bytes(data), max_rows, xlsx, contest)
-        return readers[fmt](bytes(data), max_rows)
+            return parse_xlsx(bytes(data), max_rows, xlsx, contest, optional)
+        return readers[fmt](bytes(data), max_rows, optional)

@@ -27,26 +27,29 @@ def _decode(data: bytes) -> str:
     raise BadRequest("文件既不是 UTF-8 也不是 GBK 文本", where)
 
 
-def parse_csv(data: bytes, max_rows: int) -> list[RawRow]:
+def parse_csv(data: bytes, max_rows: int, optional: tuple[str, ...] = ()) -> list[RawRow]:
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     problems, rows = Problems(), []
     last_line, columns, width = 0, None, 0
     iu = ik = ip = iv = 0  # the columns of unit, key, period, value: set from the header row
+    ie = -1  # the explanation's column, when asked for and present
     try:
         for record in reader:
             line, last_line = last_line + 1, reader.line_num  # a quoted field may span lines
             blank = not (record and (record[0] and not record[0].isspace() or "".join(record).strip()))
             if columns is not None and len(record) >= width and not blank:
                 if len(record) == width or not "".join(record[width:]).strip():
-                    rows.append(RawRow(line, record[iu], record[ik], record[ip], record[iv]))
+                    rows.append(RawRow(line, record[iu], record[ik], record[ip], record[iv],
+                                       record[ie] if ie >= 0 else None))
                     if len(rows) > max_rows:
                         raise too_many(max_rows)
                     continue
             elif blank:
                 continue
             elif columns is None:
-                columns, width = read_header(record, problems, line)
-                iu, ik, ip, iv = columns
+                columns, width = read_header(record, problems, line, optional)
+                iu, ik, ip, iv = columns[:4]
+                ie = columns[4] if optional else -1
                 continue
             problems.add(line, None, f"本行有 {len(record)} 列，表头有 {width} 列")
     except csv.Error as exc:

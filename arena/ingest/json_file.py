@@ -44,7 +44,7 @@ _HOOKS: dict[str, Any] = dict(parse_constant=lambda text: _Refused(f"{text} 不�
                               parse_float=_float, parse_int=_int, object_pairs_hook=_pairs)
 
 
-def parse_json(data: bytes, max_rows: int) -> list[RawRow]:
+def parse_json(data: bytes, max_rows: int, optional: tuple[str, ...] = ()) -> list[RawRow]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -73,9 +73,10 @@ def parse_json(data: bytes, max_rows: int) -> list[RawRow]:
             elif isinstance(item[name], _Refused):
                 problems.add(n, name, str(item[name]))
         for name in item:
-            if name not in FIELDS:
+            if name not in FIELDS and name not in optional:
                 message = f"未知的键 {show_text(name)}（可用：unit、key、period、value）"
                 problems.add(n, name if name.isprintable() else None, message)
-        rows.append(RawRow(n, item.get("unit"), item.get("key"), item.get("period"), item.get("value")))
+        rows.append(RawRow(n, item.get("unit"), item.get("key"), item.get("period"), item.get("value"),
+                           item.get("explanation")))
     problems.raise_if_any("JSON")
     return rows

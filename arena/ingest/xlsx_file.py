@@ -41,9 +41,10 @@ def _numbered(rows, deadline: float, seconds: float):
 
 
 def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None,
-               contest: str | None = None) -> list[RawRow]:
+               contest: str | None = None, optional: tuple[str, ...] = ()) -> list[RawRow]:
     """Rows of a ``unit, key, period, value`` sheet, or of the fill-in workbook (xlsx_template),
-    told apart by the template's marker; ``contest``: the contest a template must belong to."""
+    told apart by the template's marker; ``contest``: the contest a template must belong to;
+    ``optional``: columns a sheet may add (``explanation``, for submissions)."""
     from openpyxl import load_workbook  # heavy import, needed only here
     from openpyxl.utils import get_column_letter
 
@@ -83,7 +84,7 @@ def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None,
             if all(c is None or (isinstance(c, str) and not c.strip()) for c in cells):
                 continue
             if columns is None:
-                columns, width = read_header(cells, problems, n)
+                columns, width = read_header(cells, problems, n, optional)
                 continue
             extra = next((i for i in range(width, len(cells)) if cells[i] is not None and str(cells[i]).strip()), None)
             if extra is not None:
@@ -96,7 +97,8 @@ def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None,
                 problems.add(n, "value", f"单元格 {get_column_letter(at + 1)}{n} 是百分比格式，显示 {shown}%，"
                                          f"而 Excel 存的是 {row[at].value:.15g}：请把该列设为“常规”或“数值”格式，填写 {shown}")
                 continue
-            add(RawRow(n, *(padded[i] for i in columns)))
+            add(RawRow(n, *(padded[i] for i in columns[:4]),
+                       explanation=padded[columns[4]] if optional and columns[4] >= 0 else None))
     except (BadRequest, PayloadTooLarge, ValidationFailed):
         raise
     except Exception as exc:  # a broken sheet inside a valid zip

@@ -75,4 +75,4 @@ def _unit_row(n, cells, values, keys, period, problems, percent, column_letter, 
             problems.add(n, "value", f"单元格 {where} 是百分比格式，显示 {shown}%，而 Excel 存的是 {values[i]:.15g}："
                                      f"请把该列设为“常规”或“数值”格式，填写 {shown}")
         else:
-            add_row(RawRow(n, code, keys[i], period, values[i], True))
+            add_row(RawRow(n, code, keys[i], period, values[i], coded=True))

@@ -6,11 +6,8 @@ from flask import current_app
 from flask.views import MethodView
 
 from arena import services
-from arena.services import staleness
-from arena.http.api import auth, bodies, schemas
-from arena.http.api.base import Blueprint, access, raw_body
-from arena.http.db import get_db
-from arena.engine.periods import periods_containing
+from arena.services import staleness, submissions
+from arena.engine.reporting import unit_reporter
 from arena.engine.results import check_rows
 from arena.errors import Forbidden
 from arena.http.api import auth, bodies, schemas
@@ -18,8 +15,7 @@ from arena.http.api.base import Blueprint, access, raw_body
 from arena.http.db import get_db
 from arena.ingest import parse_results
 from arena.ingest.limits import XlsxLimits
-from arena.store import publications, results
-from arena.store.db import transaction
+from arena.store import results
 
 blp = Blueprint("results", __name__, url_prefix="/api", description="Result rows")
 
@@ -36,20 +32,15 @@ RESULTS_BODY = raw_body(
 )
 
 
-def _published_months(db, contest_id: str, rows) -> list:
-    """Rows whose month is published, alone or inside a published quarter, half or year."""
-    published = publications.published_periods(db, contest_id)
-    return [r for r in rows if any(str(p) in published for p in periods_containing(r.period))]
-
-
 @blp.route("/contests/<cid>/results")
 class Results(MethodView):
     @blp.response(200, schemas.ImportCounts)
-    @access("unit", 400, 413, 415, 422)
+    @access("unit", 400, 409, 413, 415, 422)
     @RESULTS_BODY
     def post(self, cid):
-        """Store result rows, all or none; a unit token only its own rows of unpublished months, where the
-        contest has self_report: true"""
+        """Store result rows, all or none; a unit token only its own rows of indicators reported by units,
+        of unpublished months, never an adjustment nor over an organizer's value, where the contest has
+        self_report: true"""
         who, db = auth.current(), get_db()
         contest, _ = services.contest_rules(db, cid)
         if who.role == "unit" and not contest.self_report:
@@ -64,13 +55,9 @@ class Results(MethodView):
             counts = services.store_results(db, contest, rows, actor=who.actor)
             warning = staleness.import_warning(db, cid, before)
             return {**counts, "warning": warning} if warning else counts
-        with transaction(db):  # holds the write lock: no publication can slip in between
-            late = _published_months(db, cid, rows)
-            if late:
-                raise Forbidden("这些月份已发布：如需更正，请联系组织方",
-                                [{"row": r.row, "field": "period", "message": f"{r.period} 已发布"}
-                                 for r in late[:100]])
-            return services.store_results(db, contest, rows, actor=who.actor, only_unit=who.unit)
+        # a unit's own rows, under the rules of a submission (never an adjustment, never over an
+        # organizer's value), checked inside the write transaction
+        return submissions.report_directly(db, contest, rows, reporter=unit_reporter(who.unit), actor=who.actor)
 
     @blp.response(200, schemas.StoredResult(many=True))
     @access("unit", 400)

@@ -27,8 +27,8 @@ STATUS_TITLES = {400: "请求有误", 401: "需要登录", 403: "没有权限", 
 def init_app(app: Flask) -> None:
     # the view modules attach their routes to ``bp`` when imported
     from arena.http.console import (audit, auth, contests, objections, publishing, reminders, results,  # noqa: F401
-                                    rules)
-    from arena.http.console import account, door, me, me_objections, people  # noqa: F401  (people: /login, /account, /me)
+                                    review, rules)
+    from arena.http.console import account, door, me, me_objections, people, report  # noqa: F401  (/login, /account, /me, /report)
 
     app.session_interface = auth.ConsoleSession()
     app.register_blueprint(bp)

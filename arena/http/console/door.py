@@ -43,6 +43,8 @@ def arena_error(error: ArenaError):
 def home_of(user: dict) -> str:
     if user["role"] in auth.ROLES:
         return url_for("console.home")
+    if user["role"] == "department":
+        return url_for("door.report")
     return url_for("door.me") if user["role"] == "unit" else url_for("door.account")
 
 

@@ -4,8 +4,9 @@ A unit account sees its own unit; an organizer or admin sees any unit's at /me?u
 (&contest=ID when there is more than one contest). Shown: rank, total, cards and lights of
 the latest published month, the gap to the unit above and to the red-flag line, every
 indicator where points were lost (weight minus points, largest first), and the history with
-its chart, and, while its latest month is under notice (公示), the form to object to it and its
-objections with their answers (arena.http.console.me_objections).
+its chart, its newest submissions (报送) with their state and the organizer's reason, and, while
+its latest month is under notice (公示), the form to object to it and its objections with their
+answers (arena.http.console.me_objections).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from arena import services
 
 from arena.services import standing
 from arena.http.db import get_db
-from arena.http.console import auth
+from arena.http.console import auth, report
 from arena.http.console.door import bp, require_account
 from arena.engine.numbers import round_half_up
 from arena.errors import BadRequest, Forbidden, NotFound
@@ -88,7 +89,8 @@ def page(user: dict, status: int = 200, **extra):
         found = standing.unit_standing(db, cid, unit)
     except NotFound:
         name = next(u["name"] for u in units if u["code"] == unit)
-        return render_template("console/me.html", cid=cid, unit=unit, name=name, latest=None, months=[], **extra), status
+        return render_template("console/me.html", cid=cid, unit=unit, name=name, latest=None, months=[],
+                               submissions=report.unit_submissions(db, cid, unit), **extra), status
     months = [h for h in found["history"] if h["kind"] == "month"]
     latest, entry = found["latest"], months[-1] if months else None
     indicators = []
@@ -101,4 +103,5 @@ def page(user: dict, status: int = 200, **extra):
         "console/me.html", cid=cid, unit=unit, name=found["name"], latest=latest, months=months,
         row=entry["row"] if entry else None, cards=(entry["row"].get("cards") if entry else None) or [],
         indicators=indicators, lights=LIGHTS, losses=_losses(db, cid, entry) if entry else [],
-        chart=url_for("web.unit_chart", cid=cid, code=unit) if months else None, **extra), status
+        chart=url_for("web.unit_chart", cid=cid, code=unit) if months else None,
+        submissions=report.unit_submissions(db, cid, unit), **extra), status
