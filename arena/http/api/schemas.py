@@ -306,7 +306,7 @@ class EvidenceFile(Schema):
     media_type = req(fields.String(metadata={"description": "what the bytes are, not what the name says"}))
     size = req(fields.Integer())
     sha256 = fields.String(**SHA)
-    url = req(fields.String(metadata={"description": "organizers and the objecting unit only; audited"}))
+    url = req(fields.String(metadata={"description": "organizers and the submitter (or objecting unit) only; audited"}))
 
 
 class Objection(Schema):

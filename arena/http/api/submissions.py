@@ -10,7 +10,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields, validate
 
 from arena.errors import BadRequest, Forbidden
-from arena.http.api import auth, bodies
+from arena.http.api import auth, bodies, schemas
 from arena.http.api.base import Blueprint, access, raw_body
 from arena.http.api.schemas import nullable, req
 from arena.http.db import get_db
@@ -70,14 +70,6 @@ class SubmissionRow(Schema):
     over_swing = req(fields.Boolean())
 
 
-class EvidenceFile(Schema):
-    name = req(fields.String())
-    media_type = req(fields.String())
-    size = req(fields.Integer())
-    sha256 = req(fields.String())
-    url = req(fields.String())
-
-
 class Submission(Schema):
     id = req(fields.Integer())
     period = req(fields.String())
@@ -91,7 +83,7 @@ class Submission(Schema):
     reviewed_at = nullable(fields.String())
     reason = nullable(fields.String())
     rows = req(fields.List(fields.Nested(SubmissionRow)))
-    files = req(fields.List(fields.Nested(EvidenceFile)))
+    files = req(fields.List(fields.Nested(schemas.EvidenceFile)))
 
 
 class SubmissionsQuery(Schema):
