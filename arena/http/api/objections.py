@@ -44,10 +44,11 @@ def _body() -> tuple[dict, list[tuple[str, bytes]]]:
         return bodies.load(schemas.ObjectionRequest(), bodies.strict_json(request.get_data(cache=True))), []
     form = request.form
     unknown = sorted(set(form) - {"period", "indicator", "message"})
-    if unknown or set(request.files) - {"files", "file"}:
-        names = unknown + sorted(set(request.files) - {"files", "file"})
+    parts = ("evidence", "files", "file")  # evidence, as a submission names its files
+    if unknown or set(request.files) - set(parts):
+        names = unknown + sorted(set(request.files) - set(parts))
         raise BadRequest("未知的表单字段：" + "、".join(names), [{"field": n, "message": "unknown field"} for n in names])
-    uploads = request.files.getlist("files") + request.files.getlist("file")
+    uploads = [u for part in parts for u in request.files.getlist(part)]
     files = [(u.filename or "", u.read()) for u in uploads if u.filename or u.content_length]
     return {"period": form.get("period"), "indicator": form.get("indicator") or None,
             "message": form.get("message")}, files
