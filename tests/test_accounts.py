@@ -161,7 +161,7 @@ def test_the_demo_makes_and_prints_its_accounts_and_says_totp_is_off(cli, tmp_pa
     monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path))
     code, out, _ = cli("demo", "--no-serve")
     assert code == 0 and "ARENA_REQUIRE_TOTP=0" in out
-    for username, role, _name, contest, unit, password in __import__("arena.services.demo").services.demo.DEMO_ACCOUNTS:
+    for username, role, _name, contest, unit, _department, password in __import__("arena.services.demo").services.demo.DEMO_ACCOUNTS:
         assert f"{username}" in out and password in out
     from arena.store.db import connect
 

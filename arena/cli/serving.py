@@ -42,7 +42,7 @@ def cmd_demo(args) -> int:
     print(f"serving on {base}/  (Ctrl-C stops it)")
     print(f"  {base}/contests/{contest_id}          the latest month: tables, 龙虎榜, red flags")
     print(f"  {base}/contests/{contest_id}/screen   the big screen (公开亮屏)")
-    print(f"  {base}/login                          sign in (console, /me for 兰山区)")
+    print(f"  {base}/login                          sign in (console; /me for 兰山区; /report for 市统计局)")
     print(f"  {base}/api/openapi.json               the API", flush=True)
     serve(args.bind, args.workers)
     return 0
@@ -104,6 +104,7 @@ def _publish_demo_year(db, contest) -> tuple[list[dict], list[tuple[datetime, li
     done: list[dict] = []
     for moment in sorted(m for m in moments if m <= now):
         done += publishing.publish_due(db, moment, actor="demo")
+    done += publishing.publish_due(db, now, actor="demo")  # what a scheduler would do by now: 公示 ended
     return done, [(m, moments[m]) for m in sorted(moments) if m > now]
 
 

@@ -195,10 +195,11 @@ def _text(value: float) -> str:
 
 # The demo's accounts: fixed, printed passwords (a demo, never a real install), no first-sign-in
 # change, and TOTP turned off for the demo's server (cli.serving sets ARENA_REQUIRE_TOTP=0).
-DEMO_ACCOUNTS = (
-    ("admin", "admin", "演示管理员", None, None, "Demo-admin-2026!"),
-    ("organizer", "organizer", "演示考核办", None, None, "Demo-organizer-2026!"),
-    ("lanshan", "unit", "兰山区填报员", "linyi-2026", "371302", "Demo-lanshan-2026!"),
+DEMO_ACCOUNTS = (  # username, role, name, contest, unit, department, password
+    ("admin", "admin", "演示管理员", None, None, None, "Demo-admin-2026!"),
+    ("organizer", "organizer", "演示考核办", None, None, None, "Demo-organizer-2026!"),
+    ("lanshan", "unit", "兰山区填报员", "linyi-2026", "371302", None, "Demo-lanshan-2026!"),
+    ("tongji", "department", "市统计局填报员", "linyi-2026", None, "tjj", "Demo-tongji-2026!"),
 )
 
 
@@ -210,9 +211,10 @@ def demo_accounts(db) -> list[dict]:
     from arena.store.db import transaction
 
     made = []
-    for username, role, name, contest, unit, password in DEMO_ACCOUNTS:
+    for username, role, name, contest, unit, department, password in DEMO_ACCOUNTS:
         if users.find(db, username) is None:
-            accounts.create_user(db, username=username, role=role, name=name, actor="demo", contest=contest, unit=unit)
+            accounts.create_user(db, username=username, role=role, name=name, actor="demo", contest=contest, unit=unit,
+                                 department=department)
         user = users.find(db, username)
         with transaction(db):
             users.update(db, user["id"], password_hash=passwords.hash_password(password), must_change=0,
