@@ -101,3 +101,28 @@ def test_a_unit_sees_its_submissions_on_me(app):
     assert answer.status_code == 302
     me = text(unit.get("/me"))
     assert 'id="me-submissions"' in me and "待审核" in me
+
+
+def test_the_report_page_offers_the_reporters_own_template_and_it_goes_back_unchanged(app):
+    from openpyxl import load_workbook
+
+    dept = client_of(app, "wangwu")
+    page = text(dept.get("/report/small/2026-04"))
+    assert 'href="/report/small/2026-04/template.xlsx"' in page and "下载 2026-04 填报模板" in page
+    answer = dept.get("/report/small/2026-04/template.xlsx")
+    assert answer.status_code == 200 and answer.headers["Cache-Control"] == "private, no-store"
+    sheet = load_workbook(BytesIO(answer.data)).worksheets[0]
+    shown = [c.value for row in sheet.iter_rows() for c in row if isinstance(c.value, str)]
+    assert any("增速" in v for v in shown) and not any("投资" in v for v in shown)  # tjj's gdp, not the units' inv
+    book = load_workbook(BytesIO(answer.data))
+    sheet = book.worksheets[0]
+    keys = {c.value: c.column for c in sheet[3] if c.value}  # the hidden row of keys
+    row_a = next(r[0].row for r in sheet.iter_rows(min_row=5) if r[0].value == "A")  # hidden codes in A
+    sheet.cell(row=row_a, column=keys["gdp"], value=7.25)
+    filled = BytesIO()
+    book.save(filled)
+    data = {"csrf_token": csrf_of(page), "file": (BytesIO(filled.getvalue()), "template.xlsx")}
+    assert dept.post("/report/small/2026-04", data=data, content_type="multipart/form-data").status_code == 302
+    assert "已提交第 1 号报送" in text(dept.get("/report/small/2026-04"))
+    assert client_of(app, "zhaoliu").get("/report/small/2026-04/template.xlsx").status_code == 403  # swj reports nothing
+    assert app.test_client().get("/report/small/2026-04/template.xlsx").status_code in (302, 401)

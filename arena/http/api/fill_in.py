@@ -47,19 +47,26 @@ class FillIn(MethodView):
     def get(self, cid, period):
         """The month's fill-in workbook: one row per unit the caller reports for, one column per
         indicator it reports (an organizer: all, adjustments too), stored values prefilled"""
-        from arena.render.template import fill_in_workbook  # openpyxl loads only when asked for
-
         who, db = auth.current(), get_db()
         contest, _ = services.contest_rules(db, cid)
-        month = _month(contest, period)
-        reporter = reporter_of_template(contest, _reporter_id(who, contest))
-        if reporter is None:
-            raise Forbidden(f"你在比赛 {cid} 中没有要报送的指标，没有填报表")
-        units, keys = set(reporter.units), set(reporter.keys)
-        only = reporter.units[0] if len(reporter.units) == 1 else None
-        stored = {(r["unit"], r["key"]): r["value"] for r in results.list_results(db, cid, month, only)
-                  if r["unit"] in units and r["key"] in keys}
-        body = fill_in_workbook(contest, month, reporter, stored)
-        response = current_app.response_class(body, mimetype=XLSX)
-        response.headers["Content-Disposition"] = f"attachment; filename={cid}-{month}-template.xlsx"
-        return response
+        return workbook_answer(db, contest, period, _reporter_id(who, contest))
+
+
+def workbook_answer(db, contest, period: str, reporter_id: str):
+    """The fill-in workbook of ``reporter_id`` for a month, as a download (the API's route and
+    the /report page's link both answer with it)."""
+    from arena.render.template import fill_in_workbook  # openpyxl loads only when asked for
+
+    month = _month(contest, period)
+    reporter = reporter_of_template(contest, reporter_id)
+    if reporter is None:
+        raise Forbidden(f"你在比赛 {contest.id} 中没有要报送的指标，没有填报表")
+    units, keys = set(reporter.units), set(reporter.keys)
+    only = reporter.units[0] if len(reporter.units) == 1 else None
+    stored = {(r["unit"], r["key"]): r["value"] for r in results.list_results(db, contest.id, month, only)
+              if r["unit"] in units and r["key"] in keys}
+    body = fill_in_workbook(contest, month, reporter, stored)
+    response = current_app.response_class(body, mimetype=XLSX)
+    response.headers["Content-Disposition"] = f"attachment; filename={contest.id}-{month}-template.xlsx"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

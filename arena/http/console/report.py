@@ -125,6 +125,18 @@ def report_month(cid: str, period: str):
     return redirect(url_for("door.report_month", cid=cid, period=period))
 
 
+@bp.get("/report/<cid>/<period>/template.xlsx")
+def report_template(cid: str, period: str):
+    """The month's fill-in workbook of the signed-in department or unit."""
+    from arena.http.api.fill_in import workbook_answer
+
+    user, reporter = _reporter()
+    if reporter is None:
+        return user
+    _, model = _open(user, cid, reporter)
+    return workbook_answer(get_db(), model, period, reporter)
+
+
 @bp.get("/report/<cid>/submissions/<int(max=9223372036854775807):submission_id>/files/<name>")
 def report_file(cid: str, submission_id: int, name: str):
     user, reporter = _reporter()
