@@ -210,7 +210,7 @@ def test_an_unreachable_channel_keeps_every_message(cycle):
     # the first failure leaves the channel alone for the rest of the pass: one attempt, not four
     assert sorted(r["attempts"] for r in rows) == [0, 0, 0, 1]
     assert all("SECRET-TOKEN" not in (r["last_error"] or "") for r in rows)
-    assert "cannot reach http://127.0.0.1" in max(rows, key=lambda r: r["attempts"])["last_error"]
+    assert "无法连接 http://127.0.0.1" in max(rows, key=lambda r: r["attempts"])["last_error"]
 
 
 def test_a_claimed_message_is_not_sent_by_a_second_scheduler_until_its_lease_ends(cycle):

@@ -50,20 +50,20 @@ def post_json(url: str, payload: Mapping[str, Any], timeout: float) -> None:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http(s), checked in config)
             status, raw = response.status, response.read(65536)
     except urllib.error.HTTPError as exc:
-        raise SendFailed(f"{where} answered HTTP {exc.code}") from None
+        raise SendFailed(f"{where} 返回 HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError) as exc:  # refused, unreachable, timed out
         reason = getattr(exc, "reason", exc)
-        raise SendFailed(f"cannot reach {where}: {reason}") from None
+        raise SendFailed(f"无法连接 {where}：{reason}") from None
     if status != 200:
-        raise SendFailed(f"{where} answered HTTP {status}")
+        raise SendFailed(f"{where} 返回 HTTP {status}")
     try:
         answer = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
-        raise SendFailed(f"{where} answered with something that is not JSON") from None
+        raise SendFailed(f"{where} 的回答不是 JSON") from None
     if not isinstance(answer, dict) or answer.get("errcode") != 0:
         code = answer.get("errcode") if isinstance(answer, dict) else None
         text = answer.get("errmsg") if isinstance(answer, dict) else None
-        raise SendFailed(f"{where} refused the message: errcode {code} {text or ''}".rstrip())
+        raise SendFailed(f"{where} 拒收了消息：errcode {code} {text or ''}".rstrip())
 
 
 def wecom(timeout: float) -> Sender:
@@ -120,9 +120,9 @@ def email(*, host: str, port: int | None, tls: str, user: str | None, password: 
                     smtp.login(user, password or "")
                 refused = smtp.send_message(mail)
         except smtplib.SMTPAuthenticationError as exc:
-            raise SendFailed(f"SMTP {host}:{port} refused the login ({exc.smtp_code})") from None
+            raise SendFailed(f"SMTP {host}:{port} 拒绝登录（{exc.smtp_code}）") from None
         except smtplib.SMTPRecipientsRefused as exc:
-            raise SendFailed(f"SMTP {host}:{port} refused every recipient: {', '.join(exc.recipients)}") from None
+            raise SendFailed(f"SMTP {host}:{port} 拒收了所有收件人：{', '.join(exc.recipients)}") from None
         except (smtplib.SMTPException, OSError) as exc:
             raise SendFailed(f"SMTP {host}:{port}: {type(exc).__name__}: {exc}") from None
         # some addresses were accepted: sending again would double theirs, so this counts as sent

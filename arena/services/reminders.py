@@ -269,13 +269,25 @@ STATUS_NAMES = {"queued": "待发送", "sent": "已发送", "failed": "发送失
 CHANNEL_NAMES = {"wecom": "企业微信", "dingtalk": "钉钉", "email": "电子邮件"}
 
 
+def _local(iso: str | None, zone: ZoneInfo) -> str | None:
+    return None if not iso else datetime.fromisoformat(iso).astimezone(zone).isoformat(timespec="seconds")
+
+
 def listing(db, contest: str | None = None, limit: int = 200) -> list[dict[str, Any]]:
     """The newest messages first, as people may see them: ``status`` (queued | sent | failed: it
     is retried), the reporter, and a webhook without its key (the query of its URL)."""
     from arena.services.channels import shown_url
 
     out = []
+    zones: dict[str, ZoneInfo] = {}
     for row in outbox.recent(db, contest, limit):
+        if row["contest"] and row["contest"] not in zones:  # times as the contest's people read them
+            try:
+                zones[row["contest"]] = ZoneInfo(services.contest_rules(db, row["contest"])[0].timezone)
+            except Exception:  # noqa: BLE001  (a contest gone or unreadable: its times stay in UTC)
+                zones[row["contest"]] = ZoneInfo("UTC")
+        zone = zones.get(row["contest"] or "", ZoneInfo("UTC"))
+        row = {**row, **{k: _local(row[k], zone) for k in ("created_at", "sent_at", "next_attempt_at")}}
         status = "sent" if row["sent_at"] else "failed" if row["attempts"] else "queued"
         shown = shown_url(row["recipient"]) if row["channel"] != "email" else row["recipient"]
         out.append({**row, "recipient": shown, "status": status, "status_name": STATUS_NAMES[status],
