@@ -128,7 +128,7 @@ def report_month(cid: str, period: str):
 @bp.get("/report/<cid>/<period>/template.xlsx")
 def report_template(cid: str, period: str):
     """The month's fill-in workbook of the signed-in department or unit."""
-    from arena.http.api.fill_in import workbook_answer
+    from arena.http.fill_in import workbook_answer
 
     user, reporter = _reporter()
     if reporter is None:
