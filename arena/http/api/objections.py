@@ -14,6 +14,7 @@ from arena.http.api import auth, bodies, schemas
 from arena.http.api.base import Blueprint, access, raw_body
 from arena.http.api.publications import shown as shown_publication
 from arena.http.db import get_db
+from arena.http.headers import attachment
 from arena.services import evidence, notice, objections, staleness
 from arena.store import contests
 
@@ -115,15 +116,7 @@ class ObjectionFile(MethodView):
             raise Forbidden("异议的佐证材料只有提出异议的单位和组织方可以查看")
         found, data = objections.file_of(get_db(), current_app.config["EVIDENCE_DIR"], cid, ident, name,
                                          organizer=who.at_least("organizer"), unit=who.unit, actor=who.actor)
-        return attachment(data, found)
-
-
-def attachment(data: bytes, found: dict):
-    """An evidence file as a download, never rendered inline, never cached by others."""
-    response = current_app.response_class(data, mimetype=found["media_type"])
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found['name'])}"
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+        return attachment(found, data)
 
 
 @blp.route("/contests/<cid>/publications/<period>/final")

@@ -7,7 +7,6 @@ page lists its objections with their state and the organizer's reply. Organizers
 from __future__ import annotations
 
 from datetime import datetime
-from urllib.parse import quote
 
 from flask import current_app, flash, redirect, request, url_for
 
@@ -16,6 +15,7 @@ from arena.errors import ArenaError, Forbidden
 from arena.http.console import auth
 from arena.http.console.door import bp, require_account
 from arena.http.db import get_db
+from arena.http.headers import attachment
 from arena.services import evidence, objections, publishing
 from arena.store import publications
 from arena.support import clock
@@ -91,12 +91,4 @@ def objection_file(ident: int, name: str):
         raise Forbidden("组织方请在管理后台的“异议处理”页查看佐证材料")
     found, data = objections.file_of(get_db(), current_app.config["EVIDENCE_DIR"], user["contest"], ident, name,
                                      organizer=False, unit=user["unit"], actor=auth.principal_of(user).actor)
-    return download(data, found)
-
-
-def download(data: bytes, found: dict):
-    """An evidence file as a download, never shown inline (its type is what its bytes are)."""
-    response = current_app.response_class(data, mimetype=found["media_type"])
-    response.headers["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(found['name'])}"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return attachment(found, data)

@@ -15,7 +15,7 @@ from arena.errors import ArenaError, ValidationFailed
 from arena.http.console import bp
 from arena.http.console.auth import current_user
 from arena.http.console.common import open_contest, problems, season_period
-from arena.http.console.me_objections import download
+from arena.http.headers import attachment
 from arena.http.db import get_db
 from arena.services import notice, objections, publishing
 from arena.store import publications
@@ -63,7 +63,7 @@ def objection_file(contest_id: str, ident: int, name: str):
     open_contest(contest_id)
     found, data = objections.file_of(get_db(), current_app.config["EVIDENCE_DIR"], contest_id, ident, name,
                                      organizer=True, unit=None, actor=current_user().actor)
-    return download(data, found)
+    return attachment(found, data)
 
 
 def _page(row: dict, model, **extra: Any):

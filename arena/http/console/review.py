@@ -17,7 +17,6 @@ from arena.http.console.common import open_contest
 from arena.http.db import get_db
 from arena.services import reporting_grid
 from arena.services import submissions as service
-from arena.support import clock
 
 SHOWN = {"pending": "待审核", "returned": "已退回", "approved": "已通过", "all": "全部"}
 
@@ -86,13 +85,9 @@ def submission_file(contest_id: str, submission_id: int, name: str):
 
 def reporting_month(model, text: str | None) -> str:
     """The month asked for, else the month being reported now (the one before today's)."""
-    if text in model.months:
-        return text
-    today = clock.now(model.timezone)
-    previous = f"{today.year - (today.month == 1):04d}-{12 if today.month == 1 else today.month - 1:02d}"
-    if previous in model.months:
-        return previous
-    return model.months[0] if previous < model.months[0] else model.months[-1]
+    from arena.http.console.report import current_month
+
+    return text if text in model.months else current_month(model)
 
 
 @bp.route("/contests/<contest_id>/reporting")
