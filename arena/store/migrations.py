@@ -298,6 +298,11 @@ CYCLE: tuple[str, ...] = (
     "CREATE INDEX outbox_unsent ON outbox (next_attempt_at) WHERE sent_at IS NULL",
     "ALTER TABLE publications ADD COLUMN status TEXT NOT NULL DEFAULT 'final' CHECK (status IN ('notice', 'final'))",
     "ALTER TABLE publications ADD COLUMN notice_until TEXT",
+    # ADD COLUMN puts status after the sheet in each row: reading it would walk a national
+    # sheet's megabytes of overflow pages on every request. This index covers every column but
+    # the sheet, so a publication's head (an ETag's 304, the lists) never touches the row.
+    """CREATE INDEX publications_head ON publications (contest, period, revision, kind, published_at, author,
+        note, rules_version, rules_sha256, data_batch, data_sha256, sheet_sha256, status, notice_until)""",
     "ALTER TABLE users ADD COLUMN email TEXT",
     # tokens gain the department role (a CHECK cannot be altered: the table is rebuilt)
     """CREATE TABLE tokens_v4 (
