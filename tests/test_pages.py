@@ -87,7 +87,11 @@ def test_drafts_never_show(client):
 def test_unpublished_or_unknown_pages_are_a_chinese_404_page(client, path):
     response = client.get(path)
     assert response.status_code == 404 and response.mimetype == "text/html"
-    assert "还没有发布" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "还没有发布" in page
+    main = page[page.index("<main"):page.index("</main>")]
+    words = re.sub(r"<[^>]+>|&[a-z]+;|[0-9]+", " ", main)
+    assert not re.search(r"[A-Za-z]{3,}", words), words  # the public reads Chinese only: no English message
 
 
 @pytest.mark.parametrize("path", [

@@ -102,5 +102,7 @@ def screen_context(db, cid: str, rotate_seconds: int = 12, poll_seconds: int = 3
 
 
 def not_found_page(links: Any, message: str, status: int = 404) -> str:
-    """The public error page: 404 for what is not (yet) published, 400 for an address that is wrong."""
-    return render("404.html", links, message=message, status=status)
+    """The public error page: 404 for what is not (yet) published, 400 for an address that is wrong.
+    The public reads Chinese only: a message of the store's (in English, for the API) is left out."""
+    chinese = any("\u4e00" <= ch <= "\u9fff" for ch in message or "")
+    return render("404.html", links, message=message if chinese else "", status=status)
