@@ -62,6 +62,15 @@ def test_headers_are_chinese_and_the_header_row_is_frozen(published):
     assert ws.freeze_panes == "D7"  # rows 1-6 and rank, code, unit stay in view
 
 
+def test_each_sheet_prints_on_a4_landscape_fit_to_width_with_titles_repeated(published):
+    contest, sheets = published
+    for ws in workbook(sheets["2026-03"], contest).worksheets[:-1]:  # the legend is not a table
+        setup = ws.page_setup
+        assert (int(setup.paperSize), setup.orientation) == (9, "landscape")  # 9: A4
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+        assert ws.print_title_rows == "$1:$6"
+
+
 @pytest.mark.parametrize("row, code, name, total, gdp_points, inv_value, inv_points", [
     (7, "A", "甲县", 76.0, 60.0, 12.0, 16.0),      # 60 + 40 * 12/30
     (8, "B", "乙县", 43.33, 30.0, 10.0, 13.33),    # 30 + 40 * 10/30 = 43.333 -> 43.33

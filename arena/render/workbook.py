@@ -125,6 +125,18 @@ def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str) -> None:
             cell.value = u.get("red_flags", 0)
 
 
+def _print_setup(ws) -> None:
+    """Printed as offices print it: A4 landscape, the whole width on one page, the titles and
+    the header repeated on every page."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0  # 0: as many pages tall as it needs
+    ws.print_title_rows = f"1:{HEADER_ROW}"
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.4
+
+
 def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
     """The .xlsx bytes of ``sheet``: one worksheet per group, in the order of the rules."""
     wb = Workbook()
@@ -148,6 +160,7 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
         for r, u in enumerate(group["units"], HEADER_ROW + 1):
             _unit_row(ws, r, u, cols, number_format)
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)  # header row and rank, code, unit
+        _print_setup(ws)
     legend = wb.create_sheet("说明")
     notes = ["灯号：单元格底色为该指标的红黄绿灯（绿=达到进度，黄=接近，红=滞后或未报）。",
              "较上期：↑为名次上升，↓为下降，—为不变或无可比。",
