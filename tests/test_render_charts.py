@@ -52,8 +52,18 @@ def test_heatmap_has_a_row_per_unit_and_a_column_per_indicator(small_sheets):
         # two indicators' cells (562 px) are narrower than the colour legend: 31 em of 20 + "×" 11.2
         assert NAME_W + 2 * CELL_W < text_width(LEGEND, 20) == 631.2
         assert width == 2 * MARGIN + 632
-        # title 150 + names (2 characters * 21 + 36) + one group header 56 + 3 rows + footer 110
-        assert height == 150 + (20 + 2 * 21 + 16) + 56 + 3 * CELL_H + 110
+        # title 150 + names (two-character names: one line, 21 + 36) + one group header 56 + 3 rows + footer 110
+        assert height == 150 + (20 + 1 * 21 + 16) + 56 + 3 * CELL_H + 110
+
+
+@pytest.mark.parametrize("name, lines", [
+    ("增速", ["增速"]), ("固定资产投资", ["固定资", "产投资"]), ("规上工业增加值增速", ["规上工", "业增加", "值增速"]),
+    ("新增专精特新中小企业", ["新增专精", "特新中小", "企业"]),
+])
+def test_heatmap_headers_go_across_in_even_lines_not_a_character_each(name, lines):
+    from arena.render.charts import header_lines
+
+    assert header_lines(name) == lines and all(len(line) <= 4 for line in lines)
 
 
 def test_heatmap_is_byte_stable(small_sheets):

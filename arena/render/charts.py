@@ -36,10 +36,22 @@ def share_colour(points: float | None, full: float) -> str:
     return to_hex(SHARE(min(max(points / full, 0.0), 1.0)))
 
 
+HEADER_CHARS = 4  # 18-px characters across an 86-px column
+
+
+def header_lines(name: str, per_line: int = HEADER_CHARS) -> list[str]:
+    """A column header broken into lines of even length, at most ``per_line`` characters each
+    (规上工业增加值增速 -> 规上工, 业增加, 值增速), never one character a line."""
+    count = max(1, math.ceil(len(name) / per_line))
+    size = math.ceil(len(name) / count)
+    return [name[i:i + size] for i in range(0, len(name), size)] or [""]
+
+
 def heatmap(sheet: dict[str, Any], contest: Contest) -> bytes:
     """PNG: one row per unit (groups in order, units by rank), one column per indicator."""
     indicators = contest.indicators
-    head = 20 + max((len(i.name) for i in indicators), default=1) * 21 + 16
+    names = [header_lines(i.name) for i in indicators]
+    head = 20 + max((len(lines) for lines in names), default=1) * 21 + 16
     rows = sum(len(g["units"]) for g in sheet["groups"])
     title = f"{words.period_label(sheet['period'])} 各指标得分热力图"
     width = math.ceil(MARGIN * 2 + max(NAME_W + CELL_W * len(indicators), words.text_width(title, 36),
@@ -50,10 +62,10 @@ def heatmap(sheet: dict[str, Any], contest: Contest) -> bytes:
     pen.text(MARGIN, 56, title, 36, INK, bold=True)
     pen.text(MARGIN, 98, contest.name, 24, MUTED)
     pen.text(MARGIN, 134, LEGEND, 20, MUTED)
-    for c, ind in enumerate(indicators):  # names written top to bottom, the Chinese way
+    for c, lines in enumerate(names):  # each name across its column, in as few lines as fit
         x = MARGIN + NAME_W + c * CELL_W + CELL_W / 2
-        for k, ch in enumerate(ind.name):
-            pen.text(x, 150 + 24 + k * 21, ch, 18, INK, ha="center")
+        for k, line in enumerate(lines):
+            pen.text(x, 150 + 24 + k * 21, line, 18, INK, ha="center")
     y = float(top)
     for group in sheet["groups"]:
         pen.text(MARGIN, y + 38, group["name"], 26, INK, bold=True)
