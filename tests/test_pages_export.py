@@ -15,7 +15,7 @@ import pytest
 
 DUE = datetime(2026, 4, 15, 1, 0, tzinfo=timezone.utc)
 HASHED = re.compile(r"^(?P<stem>.+)\.(?P<hash>[0-9a-f]{10})\.(?P<ext>[a-z0-9]+)$")
-STABLE = {"index.html", "flags.html", "screen.html", "publications.json", "screen-version.json"}
+STABLE = {"index.html", "flags.html", "rules.html", "screen.html", "publications.json", "screen-version.json"}
 
 
 @pytest.fixture(scope="module")

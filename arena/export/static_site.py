@@ -124,6 +124,7 @@ def _contest(site: _Site, db, cid: str) -> None:
     for code in units:
         site.page(f"contests/{cid}/units/{code}/index.html", "unit.html", pages.unit_context(db, cid, code))
     site.page(f"contests/{cid}/flags.html", "flags.html", pages.flags_context(db, cid))
+    site.page(f"contests/{cid}/rules.html", "rules.html", pages.rules_context(db, cid))
     if data.latest_month(db, cid):
         site.page(f"contests/{cid}/index.html", "period.html", pages.period_context(db, cid))
         site.page(f"contests/{cid}/screen.html", "screen.html", pages.screen_context(db, cid))

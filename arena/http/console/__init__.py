@@ -46,6 +46,14 @@ def console_time(iso: str | None) -> str:
         return iso
 
 
+@bp.app_template_filter("method_name")
+def method_name(method: str) -> str:
+    """A scoring method as the rules page names it: 功效系数法, not efficacy."""
+    from arena.render.rules_words import METHOD_NAMES
+
+    return METHOD_NAMES.get(method, method)
+
+
 @bp.app_template_filter("console_value")
 def console_value(x: float) -> str:
     """A stored figure as a person wrote it: 12.5, 7, 1234567.25 (no exponent below 1e15)."""

@@ -32,6 +32,9 @@ class LiveLinks:
     def flags(self, cid: str) -> str:
         return url_for("web.flags", cid=cid)
 
+    def rules(self, cid: str) -> str:
+        return url_for("web.rules", cid=cid)
+
     def screen(self, cid: str) -> str:
         return url_for("web.screen", cid=cid)
 
@@ -92,6 +95,9 @@ class StaticLinks:
 
     def flags(self, cid: str) -> str:
         return self._rel(f"contests/{cid}/flags.html")
+
+    def rules(self, cid: str) -> str:
+        return self._rel(f"contests/{cid}/rules.html")
 
     def screen(self, cid: str) -> str:
         return self._rel(f"contests/{cid}/screen.html")

@@ -82,6 +82,16 @@ def unit_context(db, cid: str, code: str) -> dict[str, Any]:
     return {"cid": cid, "contest_name": contest.name, "unit": history, "precision": contest.precision}
 
 
+def rules_context(db, cid: str) -> dict[str, Any]:
+    """The public 考核细则: the rules in force, in words (render.rules_words)."""
+    from arena import services
+    from arena.render.rules_words import rules_outline
+
+    contest, row = services.contest_rules(db, cid)
+    return {"cid": cid, "contest": contest, "version": row["version"], "saved_at": row["created_at"],
+            **rules_outline(contest)}
+
+
 def flags_context(db, cid: str) -> dict[str, Any]:
     contest = data.contest_row(db, cid)
     return {"cid": cid, "contest_name": contest["name"], **data.year_flags(db, cid)}

@@ -76,6 +76,11 @@ def flags(cid: str):
     return _html(pages.render("flags.html", LiveLinks(), **pages.flags_context(_db(), cid)))
 
 
+@bp.get("/contests/<cid>/rules")
+def rules(cid: str):
+    return _html(pages.render("rules.html", LiveLinks(), **pages.rules_context(_db(), cid)))
+
+
 @bp.get("/contests/<cid>/units/<code>")
 def unit(cid: str, code: str):
     return _html(pages.render("unit.html", LiveLinks(), **pages.unit_context(_db(), cid, code)))
