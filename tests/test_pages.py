@@ -226,7 +226,14 @@ def test_pages_answer_304_to_their_etag(client):
 
 def test_the_browser_font_and_the_stylesheet_are_served(client):
     font = client.get("/fonts/cjk-font")
-    assert font.status_code == 200 and font.mimetype in ("font/otf", "font/ttf")
+    assert font.status_code == 200 and font.mimetype == "font/woff2"
+    body = font.get_data()
+    assert body[:4] == b"wOF2" and len(body) < 300_000  # the pages' glyphs, not the 16 MB font
+    from fontTools.ttLib import TTFont
+
+    cmap = TTFont(io.BytesIO(body)).getBestCmap()
+    assert all(ord(c) in cmap for c in "擂台赛成绩公开甲县乙县丙县考核细则龙虎榜流动红旗0123456789")
+    assert ord("龘") not in cmap  # a character no page shows
     font.close()
     css = client.get("/assets/arena.css")
     assert css.status_code == 200 and "ArenaCJK" in css.get_data(as_text=True)
@@ -257,3 +264,27 @@ def test_screen_dots_stand_in_their_indicators_columns_for_an_exempt_unit(db, tm
             for name, row in re.findall(r'<td class="name">(\S+) .*?</td>(.*?)</tr>', page, re.S)}
     assert [t for _, t in dots["甲县"]] == [t for _, t in dots["乙县"]] == ["投资", "出口"]
     assert dots["乙县"][0] == ("none", "投资") and dots["甲县"][0][0] != "none"
+
+
+def test_the_first_visit_of_a_contest_page_weighs_under_500_kb(client):
+    """The page, its stylesheets, the web font its @font-face names and every image it loads at
+    once (not the lazy ones below the fold): what a browser with an empty cache and no CJK font
+    of its own fetches (font-display: swap, so the text is there before the font)."""
+    page = client.get("/contests/small")
+    text = page.get_data(as_text=True)
+    images = [tag for tag in re.findall(r"<img [^>]*>", text) if 'loading="lazy"' not in tag]  # lazy: below the fold
+    wanted = re.findall(r'<link rel="stylesheet" href="([^"]+)"', text) + \
+        [re.search(r'src="([^"]+)"', tag).group(1) for tag in images]
+    sizes = {"/contests/small": len(page.data)}
+    for url in wanted:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        sizes[url] = len(answer.get_data())
+        if url.endswith("font.css"):
+            css = answer.get_data(as_text=True)
+            assert "font-display: swap" in css
+            font_url = re.search(r'url\("([^"]+)"\)', css).group(1)
+            font = client.get(font_url if font_url.startswith("/") else "/fonts/cjk-font")
+            sizes["font"] = len(font.get_data())
+    assert "font" in sizes and len(wanted) >= 3, sizes
+    assert sum(sizes.values()) < 500_000, sizes

@@ -16,11 +16,11 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from arena import services
-from arena.http.web import data, pages
+from arena.http.web import data, glyphs, pages
 from arena.http.web.links import StaticLinks
 from arena.services import staleness
 from arena.support.atomic import write_atomic
-from arena.render import cache, fonts
+from arena.render import cache
 from arena.store import publications
 from arena.support.atomic import write_atomic
 
@@ -66,11 +66,11 @@ class _Site:
         self.write(here, pages.render(template, StaticLinks(here, self.files), **context).encode("utf-8"))
 
 
-def _assets(site: _Site) -> None:
+def _assets(site: _Site, db) -> None:
     for name in ("arena.css", "screen.js"):
         site.put(f"assets/{name}", (ASSETS / name).read_bytes())
-    font = fonts.web_font()
-    name = site.put(f"assets/cjk-font{font.suffix.lower()}", font.read_bytes())
+    # the glyphs the pages use, as the live app serves them (http.web.glyphs), not the 16 MB font
+    name = site.put("assets/cjk-font.woff2", glyphs.page_font_bytes(db, site.instance))
     site.files["assets/cjk-font"] = name
     css = (ASSETS / "font.css").read_text(encoding="utf-8").replace("../fonts/cjk-font", PurePosixPath(name).name)
     site.put("assets/font.css", css.encode("utf-8"))
@@ -138,7 +138,7 @@ def export_static(db, out_dir: str | Path, *, instance_path: str | None = None) 
     there is kept). Files are 0644 and folders 0755 under the usual umask."""
     site = _Site(Path(out_dir), instance_path)
     site.out.mkdir(parents=True, exist_ok=True)
-    _assets(site)
+    _assets(site, db)
     # one read transaction: with WAL every read below sees the same snapshot, so a publication
     # made while the export runs is in the next export, not half in this one
     db.conn.execute("BEGIN")

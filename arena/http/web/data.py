@@ -199,3 +199,18 @@ def screen_slides(sheet: dict[str, Any], per_slide: int = 15) -> list[dict[str, 
             title = g["name"] + (f"（{k + 1}/{parts}）" if parts > 1 else "")
             slides.append({"title": title, "size": len(units), "units": units[k * size:(k + 1) * size]})
     return slides
+
+
+def page_texts(db) -> str:
+    """What the contests put on the pages, for the web font's glyphs: the names in their rules
+    in force and the notes of their publications (render.webfont)."""
+    parts = []
+    for listed in services.list_contests(db):
+        try:
+            c, _ = services.contest_rules(db, listed["id"])
+        except Exception:  # noqa: BLE001  (rules that cannot be read: the pages cannot show them either)
+            continue
+        parts += [c.name, *c.groups.values(), *c.departments.values(), *(u.name for u in c.units),
+                  *(f"{i.name}{i.unit}" for i in c.indicators), *(a.name for a in c.adjustments)]
+        parts += [r["note"] or "" for r in publications.list_all(db, c.id)]
+    return "".join(parts)

@@ -11,9 +11,9 @@ from flask import Blueprint, Response, current_app, jsonify, request, send_file
 
 from arena.services import staleness
 from arena.errors import ArenaError, BadRequest, NotFound
-from arena.http.web import data, pages
+from arena.http.web import data, glyphs, pages
 from arena.http.web.links import LiveLinks
-from arena.render import cache, fonts
+from arena.render import cache
 from arena.render.canvas import FORMATS
 from arena.render.workbook import XLSX
 
@@ -157,7 +157,8 @@ def unit_chart_png(cid: str, code: str):
 
 @bp.get("/fonts/cjk-font")
 def webfont():
-    """The CJK font the boards use, offered to browsers that have none (kiosks, bare Linux)."""
-    path = fonts.web_font()
-    mimetype = "font/otf" if path.suffix.lower() == ".otf" else "font/ttf"
-    return send_file(path, mimetype=mimetype, max_age=86400, conditional=True, etag=True)
+    """The CJK font the boards use, offered to browsers that have none (kiosks, bare Linux): a
+    WOFF2 subset of the glyphs the pages use, not the 16 MB font (render.webfont)."""
+    path = glyphs.page_font(_db(), _instance())
+    return send_file(path, mimetype="font/woff2", max_age=3600, conditional=True, etag=True)
+
