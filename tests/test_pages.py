@@ -235,6 +235,9 @@ def test_the_browser_font_and_the_stylesheet_are_served(client):
     assert all(ord(c) in cmap for c in "擂台赛成绩公开甲县乙县丙县考核细则龙虎榜流动红旗0123456789")
     assert ord("龘") not in cmap  # a character no page shows
     font.close()
+    full = client.get("/fonts/cjk-font-full")  # the console's: its forms show whatever is typed
+    assert full.status_code == 200 and full.mimetype in ("font/otf", "font/ttf") and len(full.get_data()) > 10_000_000
+    full.close()
     css = client.get("/assets/arena.css")
     assert css.status_code == 200 and "ArenaCJK" in css.get_data(as_text=True)
     css.close()

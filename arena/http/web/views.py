@@ -13,7 +13,7 @@ from arena.services import staleness
 from arena.errors import ArenaError, BadRequest, NotFound
 from arena.http.web import data, glyphs, pages
 from arena.http.web.links import LiveLinks
-from arena.render import cache
+from arena.render import cache, fonts
 from arena.render.canvas import FORMATS
 from arena.render.workbook import XLSX
 
@@ -161,4 +161,12 @@ def webfont():
     WOFF2 subset of the glyphs the pages use, not the 16 MB font (render.webfont)."""
     path = glyphs.page_font(_db(), _instance())
     return send_file(path, mimetype="font/woff2", max_age=3600, conditional=True, etag=True)
+
+
+@bp.get("/fonts/cjk-font-full")
+def webfont_full():
+    """The whole font, for the console: its forms show whatever a person types."""
+    path = fonts.web_font()
+    mimetype = "font/otf" if path.suffix.lower() == ".otf" else "font/ttf"
+    return send_file(path, mimetype=mimetype, max_age=86400, conditional=True, etag=True)
 
