@@ -291,3 +291,26 @@ def test_the_first_visit_of_a_contest_page_weighs_under_500_kb(client):
             sizes["font"] = len(font.get_data())
     assert "font" in sizes and len(wanted) >= 3, sizes
     assert sum(sizes.values()) < 500_000, sizes
+
+
+def test_a_vetoed_units_page_says_by_what(tmp_path, monkeypatch):
+    from arena import create_app, services
+    from arena.services import publishing
+    from arena.store.db import connect, migrate
+    from helpers import month_rows
+    from submit_world import RULES  # the small contest with a veto item, 一票否决
+
+    monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path / "instance"))
+    db = connect(str(tmp_path / "arena.db"))
+    migrate(db)
+    services.save_rules(db, RULES, actor="t")
+    rows = [r for m in ("2026-01", "2026-02", "2026-03") for r in month_rows(m)]
+    rows.append({"unit": "B", "key": "veto", "period": "2026-02", "value": 1})
+    services.import_results(db, "small", json.dumps(rows).encode(), fmt="json", actor="t")
+    for period in ("2026-02", "2026-03", "2026-Q1"):
+        publishing.publish(db, "small", period, actor="t", now=DUE)
+    db.close()
+    client = create_app({"DATABASE": str(tmp_path / "arena.db"), "TESTING": True}).test_client()
+    assert "否决事项：一票否决" in html(client.get("/contests/small/2026-02"))
+    assert "否决事项" not in html(client.get("/contests/small/2026-03"))  # vetoed in February only
+    assert "否决事项：2026年2月一票否决" in html(client.get("/contests/small/2026-Q1"))

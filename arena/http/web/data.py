@@ -17,7 +17,7 @@ from arena.engine.rules.model import Contest
 from arena.errors import NotFound
 from arena.render import words
 from arena.services.publishing import frozen_sheet
-from arena.store import contests, publications
+from arena.store import contests, publications, results
 
 
 @dataclass(frozen=True)
@@ -214,3 +214,23 @@ def page_texts(db) -> str:
                   *(f"{i.name}{i.unit}" for i in c.indicators), *(a.name for a in c.adjustments)]
         parts += [r["note"] or "" for r in publications.list_all(db, c.id)]
     return "".join(parts)
+
+
+def veto_reasons(db, pub: Published) -> dict[str, str]:
+    """unit -> the items that vetoed it (一票否决), from the results the publication was computed
+    from (its data batch): the sheet says that a unit was vetoed, not by what."""
+    vetoed = [u["unit"] for g in pub.sheet["groups"] for u in g["units"] if "vetoed" in u["flags"]]
+    items = [a for a in pub.contest.adjustments if a.veto]
+    if not vetoed or not items:
+        return {}
+    months = [m for m in parse_period(pub.period).months if m in pub.contest.months]
+    rows = results.load_results_as_of(db, pub.contest.id, months, pub.row["data_batch"])
+    several = len(months) > 1
+    found: dict[str, list[str]] = {}
+    for month in months:
+        for code in vetoed:
+            values = rows.get(month, {}).get(code, {})
+            for item in items:
+                if values.get(item.id, 0) > 0:
+                    found.setdefault(code, []).append(f"{words.period_label(month)}{item.name}" if several else item.name)
+    return {code: "、".join(names) for code, names in found.items()}

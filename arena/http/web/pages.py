@@ -73,6 +73,7 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
         "flags": flags, "latest": period == data.latest_month(db, cid),
         "stale_notice": staleness.public_notice(db, cid, pub.row),
         "notice": words.notice_line(pub.sheet, pub.contest.timezone), "notices": data.notices(db, cid),
+        "vetoes": data.veto_reasons(db, pub),
     }
 
 
