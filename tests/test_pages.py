@@ -314,3 +314,12 @@ def test_a_vetoed_units_page_says_by_what(tmp_path, monkeypatch):
     assert "否决事项：一票否决" in html(client.get("/contests/small/2026-02"))
     assert "否决事项" not in html(client.get("/contests/small/2026-03"))  # vetoed in February only
     assert "否决事项：2026年2月一票否决" in html(client.get("/contests/small/2026-Q1"))
+
+
+def test_every_page_loads_the_period_strip_script_from_a_file(client):
+    page = html(client.get("/contests/small/2026-03"))
+    assert '<script src="/assets/page.js" defer></script>' in page and "<script>" not in page
+    script = client.get("/assets/page.js")
+    assert script.status_code == 200 and "javascript" in script.mimetype
+    assert ".chips .here" in script.get_data(as_text=True)
+    script.close()

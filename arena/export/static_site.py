@@ -67,7 +67,7 @@ class _Site:
 
 
 def _assets(site: _Site, db) -> None:
-    for name in ("arena.css", "screen.js"):
+    for name in ("arena.css", "screen.js", "page.js"):
         site.put(f"assets/{name}", (ASSETS / name).read_bytes())
     # the glyphs the pages use, as the live app serves them (http.web.glyphs), not the 16 MB font
     name = site.put("assets/cjk-font.woff2", glyphs.page_font_bytes(db, site.instance))
