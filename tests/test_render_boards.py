@@ -146,7 +146,12 @@ def test_plan_lists_quarter_flags_and_half_year_counts():
     assert [text for _, text in plan(no_yellow)[0].flag_lines] == ["流动红旗：无"]  # and no yellow line
     half = {"kind": "half", "groups": [{"id": "g", "name": "区县组", "units": [
         _unit("A", 1, "dragon", red_flags=2), _unit("B", 2, None, red_flags=0)]}]}
-    assert [text for _, text in plan(half)[0].flag_lines] == ["本期流动红旗：单位A×2"]
+    assert [text for _, text in plan(half)[0].flag_lines] == ["半年累计流动红旗（各季度合计）：单位A×2"]
+    # the year's tally: most flags first, ties in rank order, and it says it is the year's
+    year = {"kind": "year", "groups": [{"id": "g", "name": "区县组", "units": [
+        _unit("A", 1, "dragon", red_flags=1), _unit("B", 2, None, red_flags=3), _unit("C", 3, None, red_flags=1),
+        _unit("D", 4, "tiger", red_flags=0)]}]}
+    assert [text for _, text in plan(year)[0].flag_lines] == ["全年累计流动红旗（各季度合计）：单位B×3、单位A×1、单位C×1"]
 
 
 def test_light_ids_follow_the_rules_order(demo):

@@ -30,9 +30,11 @@ def _flag_lines(kind: str, units: list[dict[str, Any]], yellow_counted: bool) ->
         yellow = [u["name"] for u in units if "yellow_flag" in u["flags"]]
         lines = [(RED, "流动红旗：" + ("、".join(red) or "无"))]
         return lines + ([("#9a6b00", "黄旗：" + ("、".join(yellow) or "无"))] if yellow or yellow_counted else [])
-    if kind in ("half", "year"):
-        won = [f"{u['name']}×{u['red_flags']}" for u in units if u.get("red_flags")]
-        return [(RED, "本期流动红旗：" + ("、".join(won) or "无"))]
+    if kind in ("half", "year"):  # a tally: most flags first, then in rank order (sorted is stable)
+        holders = sorted((u for u in units if u.get("red_flags")), key=lambda u: -u["red_flags"])
+        won = [f"{u['name']}×{u['red_flags']}" for u in holders]
+        what = "全年" if kind == "year" else "半年"
+        return [(RED, f"{what}累计流动红旗（各季度合计）：" + ("、".join(won) or "无"))]
     return []
 
 
