@@ -117,3 +117,18 @@ def screenshot_png(driver, path: Path) -> tuple[int, int]:
     path.write_bytes(data)
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
     return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+def full_page_shot(driver, folder: Path, name: str, width: int = 1366) -> None:
+    """A full-page screenshot in ``folder``: the window is stretched to the page's height first."""
+    folder.mkdir(parents=True, exist_ok=True)
+    height = driver.execute_script("return document.documentElement.scrollHeight")
+    driver.set_window_size(width, max(900, min(int(height) + 200, 6000)))  # + the browser chrome
+    driver.save_screenshot(str(folder / f"{name}.png"))
+    driver.set_window_size(width, 900)
+
+
+def find(driver, css: str):
+    from selenium.webdriver.common.by import By
+
+    return driver.find_element(By.CSS_SELECTOR, css)

@@ -119,3 +119,15 @@ def cli(tmp_path, monkeypatch, capsys):
         return code, out, err
 
     return run
+
+
+@pytest.fixture
+def browser(tmp_path):
+    """A headless chromium (tests/browser_kit.py), quit after the test."""
+    from browser_kit import new_driver
+
+    driver = new_driver(tmp_path / "browser")
+    try:
+        yield driver
+    finally:
+        driver.quit()

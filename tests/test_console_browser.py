@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_kit import MISSING, have_chromium, new_driver, press
+from browser_kit import MISSING, find, full_page_shot, have_chromium, press
 from helpers import SMALL_RULES, month_rows, running
 
 SHOTS = Path(__file__).parent / "artifacts" / "console"
@@ -54,28 +54,8 @@ def served(tmp_path):
         yield base, secret
 
 
-@pytest.fixture
-def browser(tmp_path):
-    driver = new_driver(tmp_path)
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
 def shoot(driver, name: str) -> None:
-    """A full-page screenshot: the window is stretched to the page's height first."""
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1366, max(900, min(int(height) + 200, 6000)))  # + the browser chrome
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
-    driver.set_window_size(1366, 900)
-
-
-def find(driver, css: str):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.CSS_SELECTOR, css)
+    full_page_shot(driver, SHOTS, name)
 
 
 

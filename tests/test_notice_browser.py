@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_kit import MISSING, have_chromium, new_driver, press, wait_until
+from browser_kit import MISSING, find, full_page_shot, have_chromium, press, wait_until
 from helpers import running
 from notice_world import PDF, at, load
 
@@ -50,27 +50,8 @@ def served(tmp_path):
         clock.drive(None)
 
 
-@pytest.fixture
-def browser(tmp_path):
-    driver = new_driver(tmp_path / "chromium")
-    try:
-        yield driver
-    finally:
-        driver.quit()
-
-
-def find(driver, css: str):
-    from selenium.webdriver.common.by import By
-
-    return driver.find_element(By.CSS_SELECTOR, css)
-
-
 def shoot(driver, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    height = driver.execute_script("return document.documentElement.scrollHeight")
-    driver.set_window_size(1366, max(900, min(int(height) + 200, 6000)))
-    driver.save_screenshot(str(SHOTS / f"{name}.png"))
-    driver.set_window_size(1366, 900)
+    full_page_shot(driver, SHOTS, name)
 
 
 def sign_in(driver, base: str, username: str, code: str | None = None) -> None:

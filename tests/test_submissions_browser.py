@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_kit import MISSING, console_errors, have_chromium, new_driver, press, set_viewport, wait_until
+from browser_kit import MISSING, console_errors, have_chromium, press, set_viewport, wait_until
 from console_client import PASSWORD, make_account
 from helpers import month_rows, running
 from submit_world import PDF, RULES
@@ -40,15 +40,6 @@ def served(tmp_path):
     make_account(app, "department", "统计局王五", "wangwu", contest="small", department="tjj")
     with running(app) as base:
         yield base
-
-
-@pytest.fixture
-def browser(tmp_path):
-    driver = new_driver(tmp_path / "browser")
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 def css(driver, selector: str):
