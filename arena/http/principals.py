@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass
 from datetime import datetime
 
+from arena.engine.reporting import ORGANIZER, department_reporter, unit_reporter
 from arena.store import tokens, users
 
 RANK = {"anonymous": 0, "unit": 1, "department": 1, "organizer": 2, "admin": 3}
@@ -25,14 +26,6 @@ class Principal:
     unit: str | None = None
     account: str | None = None  # the username of a signed-in person (the console)
     department: str | None = None  # a department's id in its contest's rules
-
-    @property
-    def reporter(self) -> str | None:
-        """Whom this caller reports for: ``organizer``, a department id, ``unit`` (its own rows),
-        or None (anonymous, a judge)."""
-        if self.at_least("organizer"):
-            return "organizer"
-        return {"department": self.department, "unit": "unit"}.get(self.role)
 
     @property
     def actor(self) -> str:
@@ -72,9 +65,9 @@ def reporter_id(who: Principal) -> str | None:
     """The reporter id (engine.reporting) a principal submits as: ``organizer``, ``dept:<id>``,
     ``unit:<code>``; None for anyone else (anonymous, a judge)."""
     if who.at_least("organizer"):
-        return "organizer"
+        return ORGANIZER
     if who.role == "department" and who.department:
-        return f"dept:{who.department}"
+        return department_reporter(who.department)
     if who.role == "unit" and who.unit:
-        return f"unit:{who.unit}"
+        return unit_reporter(who.unit)
     return None

@@ -6,29 +6,28 @@ from __future__ import annotations
 from flask.views import MethodView
 
 from arena import services
-from arena.engine.reporting import ORGANIZER, department_reporter, unit_reporter
 from arena.engine.result_problems import show_text
 from arena.errors import Forbidden
 from arena.http.api import auth
 from arena.http.api.base import Blueprint, access
 from arena.http.db import get_db
 from arena.http.fill_in import workbook_answer
+from arena.http.principals import reporter_id
 from arena.render.workbook import XLSX
 
 blp = Blueprint("fill-in", __name__, url_prefix="/api", description="Fill-in workbooks")
 
 
 def _reporter_id(who, contest) -> str:
-    """organizer | dept:<id> | unit:<code>, for the caller; 403 when it reports nothing here."""
-    if who.at_least("organizer"):
-        return ORGANIZER
-    if who.role == "department":
-        if who.department not in contest.departments:
-            raise Forbidden(f"牵头部门 {show_text(who.department or '')} 不在比赛 {contest.id} 的规则中")
-        return department_reporter(who.department)
-    if who.unit not in contest.unit_by_code:
+    """The caller's reporter id (principals.reporter_id); 403 when it is not in this contest."""
+    found = reporter_id(who)
+    if who.role == "department" and who.department not in contest.departments:
+        raise Forbidden(f"牵头部门 {show_text(who.department or '')} 不在比赛 {contest.id} 的规则中")
+    if who.role == "unit" and who.unit not in contest.unit_by_code:
         raise Forbidden(f"单位 {show_text(who.unit or '')} 不在比赛 {contest.id} 中")
-    return unit_reporter(who.unit)
+    if found is None:
+        raise Forbidden("只有组织方、牵头部门和单位有填报表")
+    return found
 
 
 @blp.route("/contests/<cid>/template/<period>.xlsx")
