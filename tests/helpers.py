@@ -45,11 +45,18 @@ def running(app) -> Iterator[str]:
     """A WSGI app on 127.0.0.1:<free port>, in a thread (threaded: one request per thread), as its base URL."""
     from werkzeug.serving import make_server
 
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    with serving(make_server("127.0.0.1", 0, app, threaded=True)) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def serving(server) -> Iterator[int]:
+    """Any socketserver-style server (werkzeug's, http.server's) in a thread; yields its port."""
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        yield server.server_port
     finally:
         server.shutdown()
+        server.server_close()
         thread.join(5)

@@ -12,6 +12,8 @@ from typing import Callable, Iterator
 from urllib.parse import parse_qs, urlsplit
 from zoneinfo import ZoneInfo
 
+from helpers import serving
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # tjj reports gdp for all three units; swj reports trade; each unit reports its own sat,
@@ -115,15 +117,8 @@ def webhook(recorder: Recorder, check: Callable[[dict], bool] | None = None) -> 
         def log_message(self, *args):  # quiet
             pass
 
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}/robot/send?access_token=SECRET-TOKEN"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(5)
+    with serving(ThreadingHTTPServer(("127.0.0.1", 0), Handler)) as port:
+        yield f"http://127.0.0.1:{port}/robot/send?access_token=SECRET-TOKEN"
 
 
 @contextmanager

@@ -74,7 +74,7 @@ once the deadline has passed, 提前定稿 before it).
         if newest is None:
             raise Conflict(f"{wanted} 尚未发布，不在公示期", [{"field": "period", "message": "not under notice"}])
         if newest["status"] != "notice":
-            if _was_under_notice(db, contest.id, str(wanted)):
+            if publications.was_under_notice(db, contest.id, str(wanted)):
                 del newest["sheet"]
                 return newest, False
             raise Conflict(f"{wanted} 不在公示期（已是正式稿）", [{"field": "period", "message": "not under notice"}])
@@ -105,11 +105,6 @@ once the deadline has passed, 提前定稿 before it).
     if push:
         publishing.after_publish(db)
     return row, True
-
-
-def _was_under_notice(db, contest_id: str, period: str) -> bool:
-    return db.conn.execute("SELECT 1 FROM publications WHERE contest = ? AND period = ? AND status = 'notice' LIMIT 1",
-                           (contest_id, period)).fetchone() is not None
 
 
 def finalize_due(db, contest, now: datetime, *, actor: str = "scheduler") -> list[dict[str, Any]]:

@@ -103,3 +103,9 @@ def made_order(db: sqlite_utils.Database, contest_id: str) -> list[dict]:
         db, "SELECT rowid AS seq, period, kind, revision, published_at, data_batch, rules_version, rules_sha256"
             " FROM publications WHERE contest = ? ORDER BY rowid", (contest_id,),
     )
+
+
+def was_under_notice(db: sqlite_utils.Database, contest_id: str, period: str) -> bool:
+    """True when any revision of ``period`` was published under notice (公示)."""
+    return db.conn.execute("SELECT 1 FROM publications WHERE contest = ? AND period = ? AND status = 'notice' LIMIT 1",
+                           (contest_id, period)).fetchone() is not None

@@ -45,11 +45,11 @@ class Results(MethodView):
         contest, _ = services.contest_rules(db, cid)
         if who.role == "unit" and not contest.self_report:
             raise Forbidden(f"比赛 {cid} 不允许单位自行报送成绩（self_report: false）")
+        if who.role == "department":  # refused before its body is read
+            raise Forbidden("牵头部门请通过报送（submissions）提交数据，由组织方审核后计分")
         data, fmt = bodies.results_body()
         rows = check_rows(contest, parse_results(data, fmt, xlsx=XlsxLimits.from_settings(current_app.config),
                                                  contest=cid))
-        if who.role == "department":
-            raise Forbidden("牵头部门请通过报送（submissions）提交数据，由组织方审核后计分")
         if who.at_least("organizer"):
             before = results.current_batch(db, cid)
             counts = services.store_results(db, contest, rows, actor=who.actor)
