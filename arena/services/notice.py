@@ -8,7 +8,6 @@ passed and no objection is open (``finalize_due``); an organizer may do it earli
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -16,7 +15,7 @@ from arena import services
 from arena.services import publishing
 from arena.errors import Conflict
 from arena.engine.periods import parse_period
-from arena.store import audit, objections, publications, results
+from arena.store import objections, publications, results
 from arena.store.db import transaction
 from arena.support import clock
 from arena.support.plain_text import clean_note
@@ -89,19 +88,12 @@ once the deadline has passed, 提前定稿 before it).
             ended = moment >= datetime.fromisoformat(newest["notice_until"])
             note = "公示期满" if ended else f"提前定稿（公示期原至 {newest['notice_until']}）"
         revision = newest["revision"] + 1
-        sheet = dict(publishing.frozen_sheet(newest))
+        sheet = dict(publishing.frozen_sheet(newest))  # the same figures: its rules version and data batch
         sheet.update(revision=revision, published_at=when, note=note, status="final", notice_until=None)
-        text = services.sheet_json(sheet)
-        row = {k: newest[k] for k in ("contest", "period", "kind", "rules_version", "rules_sha256", "data_batch",
-                                       "data_sha256")}
-        row.update(revision=revision, published_at=when, author=actor, note=note,
-                   sheet_sha256=hashlib.sha256(text.encode()).hexdigest(), sheet=text, status="final",
-                   notice_until=None)
-        publications.insert(db, row)
-        audit.record(db, actor=actor, action="publication.final", contest=contest.id, target=f"{wanted} r{revision}",
-                     before=newest["sheet_sha256"], after=row["sheet_sha256"],
-                     detail={"note": note, "notice_until": newest["notice_until"]}, now=when)
-    del row["sheet"]
+        row = publishing.store_revision(db, sheet, actor=actor, rules_version=newest["rules_version"],
+                                        data_batch=newest["data_batch"], action="publication.final",
+                                        before=newest["sheet_sha256"],
+                                        detail={"note": note, "notice_until": newest["notice_until"]})
     if push:
         publishing.after_publish(db)
     return row, True

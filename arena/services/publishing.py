@@ -95,23 +95,32 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
         status, until = notice_of(contest, wanted.kind, newest, moment)
         sheet.update(revision=revision, published_at=when, note=note, status=status, notice_until=until,
                      rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
-        text = services.sheet_json(sheet)
-        row = {
-            "contest": contest.id, "period": str(wanted), "kind": wanted.kind, "revision": revision,
-            "published_at": when, "author": actor, "note": note, "rules_version": rules_row["version"],
-            "rules_sha256": rules_row["sha256"], "data_batch": batch, "data_sha256": sheet["data_sha256"],
-            "sheet_sha256": hashlib.sha256(text.encode()).hexdigest(), "sheet": text,
-            "status": status, "notice_until": until,
-        }
-        publications.insert(db, row)
-        audit.record(db, actor=actor, action="publication.create" if revision == 1 else "publication.correct",
-                     contest=contest.id, target=f"{wanted} r{revision}",
-                     before=newest["sheet_sha256"] if newest else None, after=row["sheet_sha256"],
-                     detail={"note": note} if note else None, now=when)
-    del row["sheet"]
+        row = store_revision(db, sheet, actor=actor, rules_version=rules_row["version"], data_batch=batch,
+                             action="publication.create" if revision == 1 else "publication.correct",
+                             before=newest["sheet_sha256"] if newest else None, detail={"note": note} if note else None)
     if push:
         _after_publish(db)
     return row, True
+
+
+def store_revision(db, sheet: dict[str, Any], *, actor: str, rules_version: int, data_batch: int, action: str,
+                   before: str | None, detail: dict[str, Any] | None) -> dict[str, Any]:
+    """Freeze ``sheet``, whose envelope (revision, published_at, note, status, hashes) is set, as
+    its period's next revision with one audit row; inside the caller's write transaction.
+    Returns the stored row without its sheet."""
+    text = services.sheet_json(sheet)
+    row = {
+        "contest": sheet["contest"], "period": sheet["period"], "kind": sheet["kind"], "revision": sheet["revision"],
+        "published_at": sheet["published_at"], "author": actor, "note": sheet["note"], "rules_version": rules_version,
+        "rules_sha256": sheet["rules_sha256"], "data_batch": data_batch, "data_sha256": sheet["data_sha256"],
+        "sheet_sha256": hashlib.sha256(text.encode()).hexdigest(), "sheet": text,
+        "status": sheet["status"], "notice_until": sheet["notice_until"],
+    }
+    publications.insert(db, row)
+    audit.record(db, actor=actor, action=action, contest=row["contest"], target=f"{row['period']} r{row['revision']}",
+                 before=before, after=row["sheet_sha256"], detail=detail, now=row["published_at"])
+    del row["sheet"]
+    return row
 
 
 def notice_of(contest, kind: str, newest: dict[str, Any] | None, moment: datetime) -> tuple[str, str | None]:
