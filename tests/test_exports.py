@@ -58,7 +58,7 @@ def test_headers_are_chinese_and_the_header_row_is_frozen(published):
     ws = workbook(sheets["2026-03"], contest)["区县组"]
     headers = [c.value for c in ws[6]]
     assert headers == ["名次", "单位代码", "单位", "总分", "较上期", "标记", "龙虎榜",
-                       "增速（%）完成值", "增速得分", "投资（亿元）完成值", "投资得分"]
+                       "增速（%）完成值", "增速得分", "投资（亿元）完成值", "投资（亿元）目标", "投资完成率", "投资得分"]
     assert ws.freeze_panes == "D7"  # rows 1-6 and rank, code, unit stay in view
 
 
@@ -71,22 +71,44 @@ def test_each_sheet_prints_on_a4_landscape_fit_to_width_with_titles_repeated(pub
         assert ws.print_title_rows == "$1:$6"
 
 
-@pytest.mark.parametrize("row, code, name, total, gdp_points, inv_value, inv_points", [
-    (7, "A", "甲县", 76.0, 60.0, 12.0, 16.0),      # 60 + 40 * 12/30
-    (8, "B", "乙县", 43.33, 30.0, 10.0, 13.33),    # 30 + 40 * 10/30 = 43.333 -> 43.33
-    (9, "C", "丙县", 10.67, 0.0, 8.0, 10.67),      # 0 + 40 * 8/30 = 10.667 -> 10.67
+# March's inv target t = 120 * 3/12 = 30; ratio = x / 30
+@pytest.mark.parametrize("row, code, name, total, gdp_points, inv_value, inv_ratio, inv_points", [
+    (7, "A", "甲县", 76.0, 60.0, 12.0, 0.4, 16.0),       # 60 + 40 * 12/30
+    (8, "B", "乙县", 43.33, 30.0, 10.0, 0.3333, 13.33),  # 30 + 40 * 10/30 = 43.333 -> 43.33
+    (9, "C", "丙县", 10.67, 0.0, 8.0, 0.2667, 10.67),    # 0 + 40 * 8/30 = 10.667 -> 10.67
 ])
-def test_unit_rows_hold_numbers(published, row, code, name, total, gdp_points, inv_value, inv_points):
+def test_unit_rows_hold_numbers(published, row, code, name, total, gdp_points, inv_value, inv_ratio, inv_points):
     contest, sheets = published
     ws = workbook(sheets["2026-03"], contest)["区县组"]
     assert [ws.cell(row=row, column=c).value for c in (1, 2, 3)] == [row - 6, code, name]
-    for column, expected in ((4, total), (9, gdp_points), (10, inv_value), (11, inv_points)):
+    assert ws.cell(row=row, column=12).number_format == "0.0%"
+    for column, expected in ((4, total), (9, gdp_points), (10, inv_value), (11, 30.0), (12, inv_ratio),
+                             (13, inv_points)):
         value = ws.cell(row=row, column=column).value
         assert isinstance(value, (int, float)) and value == pytest.approx(expected)
     assert ws.cell(row=row, column=4).number_format == "0.00"  # precision 2
     change = ws.cell(row=row, column=5)
     assert change.value == 0 and change.number_format == '"↑"0;"↓"0;"—"'  # shown as — but still a number
     assert ws.cell(row=row, column=7).value == "龙榜"
+
+
+def test_numeric_columns_hold_numbers_or_nothing(published):
+    import copy
+
+    contest, sheets = published
+    sheet = copy.deepcopy(sheets["2026-03"])
+    units = sheet["groups"][0]["units"]
+    units[0]["indicators"]["gdp"] = None  # 免考核
+    units[1]["indicators"]["inv"].update(value=None, missing=True, ratio=None, points=0.0)  # 未报
+    units[2]["change"] = None  # no earlier month
+    ws = workbook(sheet, contest)["区县组"]
+    numeric = [c for c in range(1, ws.max_column + 1) if c == 1 or c >= 4 and c not in (6, 7)]
+    for row in range(7, 10):
+        for c in numeric:
+            assert ws.cell(row=row, column=c).data_type == "n", (row, c, ws.cell(row=row, column=c).value)
+    assert ws["H7"].value is None and ws["H7"].fill.start_color.rgb.endswith("EDEDED")
+    assert ws["J8"].value is None and ws["J8"].comment.text == "未报"
+    assert ws["E9"].value is None
 
 
 def test_lights_are_cell_colours(published):

@@ -15,6 +15,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -23,6 +24,7 @@ from arena.render import words
 
 FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
 BOARD_FILLS = {"dragon": "FDE9E7", "tiger": "E8ECF1"}
+EXEMPT_FILL = "EDEDED"  # not assessed (免考核 or not scored by the group)
 CHANGE_FORMAT = '"↑"0;"↓"0;"—"'
 HEADER_ROW = 6
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,6 +53,9 @@ def _columns(sheet: dict[str, Any], contest: Contest) -> list[tuple[str, str, st
         if sheet["kind"] == "month":
             unit = f"（{ind.unit}）" if ind.unit else ""
             cols.append((f"{ind.name}{unit}完成值", "value", ind.id))
+            if ind.has_target:
+                cols.append((f"{ind.name}{unit}目标", "target", ind.id))
+                cols.append((f"{ind.name}完成率", "ratio", ind.id))
             cols.append((f"{ind.name}得分", "points", ind.id))
         else:
             cols.append((f"{ind.name}平均得分", "mean", ind.id))
@@ -90,12 +95,11 @@ def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str) -> None:
     fixed = (u["rank"], u["unit"], u["name"], u["total"], u.get("change"), flags,
              words.BOARD_WORDS.get(u.get("board") or "", ""))
     for c, value in enumerate(fixed, 1):
-        if c == 5 and value is None:
-            value = "—"  # no earlier month to compare with
+        # no earlier month to compare with: an empty cell, never text in a numeric column
         cell = ws.cell(row=r, column=c, value=value)
         if c == 4:
             cell.number_format = number_format
-        if c == 5 and value != "—":
+        if c == 5:
             cell.number_format = CHANGE_FORMAT
     if u.get("board") in BOARD_FILLS:
         for c in (1, 2, 3):
@@ -103,20 +107,27 @@ def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str) -> None:
     for k, (_, what, key) in enumerate(cols, len(FIXED) + 1):
         cell = ws.cell(row=r, column=k)
         raw = u["indicators"].get(key) if key else None
+        # numeric columns hold numbers or nothing: 免考核 is an empty grey cell, 未报 an empty
+        # cell with a comment, so sums and sorts in Excel never meet text
+        if raw is None and what in ("value", "target", "ratio", "points", "mean"):
+            cell.fill = _fill(EXEMPT_FILL)
         if what == "value":
-            if raw is None:
-                cell.value = "—"  # not assessed (免考核) or not scored by the group
-            elif raw.get("missing"):
-                cell.value = "未报"
-            else:
+            if isinstance(raw, dict) and raw.get("missing"):
+                cell.comment = Comment("未报", "Arena")
+            elif isinstance(raw, dict):
                 cell.value = raw.get("value")
             if isinstance(raw, dict) and raw.get("light") in FILLS:
                 cell.fill = _fill(FILLS[raw["light"]])
+        elif what == "target":
+            cell.value = raw.get("target") if isinstance(raw, dict) else None
+        elif what == "ratio":
+            cell.value = raw.get("ratio") if isinstance(raw, dict) else None
+            cell.number_format = "0.0%"
         elif what == "points":
-            cell.value = raw.get("points") if isinstance(raw, dict) else "—"
+            cell.value = raw.get("points") if isinstance(raw, dict) else None
             cell.number_format = number_format
         elif what == "mean":
-            cell.value = raw if raw is not None else "—"
+            cell.value = raw
             cell.number_format = number_format
         elif what == "adjustment":
             cell.value = u.get("adjustments", {}).get(key)
@@ -164,7 +175,7 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
     legend = wb.create_sheet("说明")
     notes = ["灯号：单元格底色为该指标的红黄绿灯（绿=达到进度，黄=接近，红=滞后或未报）。",
              "较上期：↑为名次上升，↓为下降，—为不变或无可比。",
-             "“—”表示该单位不考核此项（免考核或本组不考核）。",
+             "灰色空格表示该单位不考核此项（免考核或本组不考核）；带批注的空格为未报。",
              f"依据已发布成绩单生成 · 规则 sha256 {sheet.get('rules_sha256') or '—'} · 数据 sha256 {sheet.get('data_sha256') or '—'}"]
     for r, text in enumerate(notes, 1):
         legend.cell(row=r, column=1, value=text)
