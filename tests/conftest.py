@@ -74,6 +74,21 @@ def small(db):
 
 
 @pytest.fixture
+def pages_app(small, tmp_path, monkeypatch):
+    """The small contest with 2026-02, 2026-03 and 2026-Q1 published (on 2026-04-15), as an app."""
+    from datetime import datetime, timezone
+
+    from arena.http.app import create_app
+    from arena.services import publishing
+
+    monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path / "instance"))
+    due = datetime(2026, 4, 15, 1, 0, tzinfo=timezone.utc)
+    for period in ("2026-02", "2026-03", "2026-Q1"):
+        publishing.publish(small, "small", period, actor="t", now=due)
+    return create_app({"DATABASE": str(tmp_path / "arena.db"), "TESTING": True})
+
+
+@pytest.fixture
 def world(tmp_path, monkeypatch) -> World:
     """The API tests' world (api_world.build_world) in the test's own folder."""
     return build_world(tmp_path, monkeypatch)

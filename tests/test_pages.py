@@ -19,14 +19,8 @@ DUE = datetime(2026, 4, 15, 1, 0, tzinfo=timezone.utc)
 
 
 @pytest.fixture
-def app(small, tmp_path, monkeypatch):
-    from arena.http.app import create_app
-    from arena.services import publishing
-
-    monkeypatch.setenv("ARENA_INSTANCE", str(tmp_path / "instance"))
-    for period in ("2026-02", "2026-03", "2026-Q1"):
-        publishing.publish(small, "small", period, actor="t", now=DUE)
-    return create_app({"DATABASE": str(tmp_path / "arena.db"), "TESTING": True})
+def app(pages_app):
+    return pages_app
 
 
 @pytest.fixture
