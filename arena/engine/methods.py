@@ -57,19 +57,21 @@ def ratio(x: float, t: float, better: str, cap: float) -> float:
 
 
 def light(
-    lights: Lights, indicator: Indicator, unit: str, month: str, x: float | None, r: float | None
+    lights: Lights, indicator: Indicator, unit: str, month: str, x: float | None, r: float | None,
+    due: float | None = None,
 ) -> str | None:
     """by ratio: green when r >= green, yellow when r >= yellow (r at 4 decimals).
     by lag: lag = 100 * (p(m) - x / T) for higher, 100 * (x / T - p(m)) for lower, at 2
     decimals; green when lag <= green, yellow when lag <= yellow. Missing: red.
-    None for a unit without a target (and, for lag, with T <= 0: x / T means nothing)."""
+    None for a unit without a target (and, for lag, with T <= 0: x / T means nothing).
+    ``due``: the progress a week's dispatch gives instead of p(m)."""
     annual = indicator.annual_target(unit)
     if annual is None or (lights.by == "lag" and annual <= 0):
         return None
     if x is None:
         return "red"
     if lights.by == "lag":
-        done, due = x / annual, indicator.progress[month_number(month) - 1]
+        done, due = x / annual, indicator.progress[month_number(month) - 1] if due is None else due
         lag = round_half_up(100 * ((due - done) if indicator.better == "higher" else (done - due)), 2)
         return "green" if lag <= lights.green else "yellow" if lag <= lights.yellow else "red"
     shown = round_half_up(r, 4)  # type: ignore[arg-type]

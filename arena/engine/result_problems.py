@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from typing import Any
 
-from arena.engine.periods import PeriodError, parse_period
+from arena.engine.periods import Period, PeriodError, parse_period, week_day
 from arena.engine.rules.model import Contest
 
 MAX_ABS = 1e12  # larger figures are typing accidents, not statistics
@@ -41,6 +41,8 @@ class Context:
         self.keys = contest.keys
         self.counts = frozenset(a.id for a in contest.adjustments)
         self.months = frozenset(contest.months)
+        self.weeks: set[str] = set()  # weeks already found good, so a week's rows check fast
+        self.week_keys = frozenset(i.id for i in contest.weekly_indicators)
         codes = [u.code for u in contest.units]
         unit_names = _names((u.name, u.code) for u in contest.units)
         key_names = _names((i.name, i.id) for i in (*contest.indicators, *contest.adjustments))
@@ -87,17 +89,45 @@ class Context:
         text = _code_text("period", period, found)
         if text is None or text in self.months:
             return text
+        if text in self.weeks:
+            return text
         try:
             parsed = parse_period(text)
-        except PeriodError:
-            found.append(("period", f"期间 {show_text(text)} 不是月份：请写作 YYYY-MM，如 2026-03"))
+        except PeriodError as exc:
+            if str(exc).startswith("not a week"):  # written as a week, but none such: 2025-W53
+                found.append(("period", f"期间 {show_text(text)} 不是存在的 ISO 周：{exc}"))
+            else:
+                weeks = "，或按周写作 YYYY-Www，如 2026-W14" if self.contest.weekly else ""
+                found.append(("period", f"期间 {show_text(text)} 不是月份：请写作 YYYY-MM，如 2026-03{weeks}"))
             return None
         c = self.contest
+        if parsed.kind == "week":
+            return self.week(parsed, found)
         if parsed.kind != "month":
             found.append(("period", f"期间 {text} 是{_KIND_WORDS.get(parsed.kind, parsed.kind)}：成绩按月报送（YYYY-MM）"))
         else:
             found.append(("period", f"期间 {text} 不在本赛季（{c.season_start} 至 {c.season_end}）内"))
         return None
+
+
+    def week(self, week: Period, found: list) -> str | None:
+        """A week of the dispatch (周调度): the rules must have one, and its Thursday lie in the season."""
+        c, text = self.contest, str(week)
+        if c.weekly is None:
+            found.append(("period", f"期间 {text} 是周：本擂台赛未设周调度（规则中没有 weekly），成绩按月报送（YYYY-MM）"))
+            return None
+        if week.months[0] not in self.months:
+            found.append(("period", f"期间 {text}（{week_day(week, 1)} 至 {week_day(week, 7)}）"
+                                    f"不在本赛季（{c.season_start} 至 {c.season_end}）内"))
+            return None
+        self.weeks.add(text)
+        return text
+
+    def week_key(self, key: str, found: list) -> None:
+        """A week's row is a value to date of an indicator of the dispatch, never an adjustment."""
+        if key not in self.week_keys:
+            listed = "、".join(sorted(self.week_keys))
+            found.append(("key", f"指标 {key} 不在周调度中：按周只报送周调度的指标（{listed}）"))
 
 
 def _names(pairs) -> dict[str, tuple[str, ...]]:

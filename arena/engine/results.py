@@ -2,8 +2,9 @@
 
 A row (unit, key, period, value) is accepted when the unit is listed (by its code, or by a name
 exactly one unit has), the key is an indicator or adjustment id (or a name exactly one of them
-has), the period is a month of the season, the value is a finite number with |value| <= 1e12,
-an adjustment's value is a count c >= 0, and no earlier row has the same (unit, key, period).
+has), the period is a month of the season (or a week of the weekly dispatch, for one of its
+indicators), the value is a finite number with |value| <= 1e12, an adjustment's value is a
+count c >= 0, and no earlier row has the same (unit, key, period).
 Every problem of every row is reported in one ValidationFailed.
 
 Speed: the happy path is set lookups and float checks (no regex, no exception); the helpers
@@ -86,6 +87,8 @@ def _check(ctx: Context, raw_rows: Iterable[Any], limit: int) -> tuple[list[Resu
             key = ctx.code("key", key, found, getattr(raw, "coded", False))
         if type(period) is not str or period not in months:
             period = ctx.period(period, found)
+            if period is not None and key is not None and period not in months:  # a week
+                ctx.week_key(key, found)
         if type(value) is float and _usable(value):
             pass
         elif type(value) is str and value.isascii() and "_" not in value:

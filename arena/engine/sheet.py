@@ -1,4 +1,5 @@
-"""Sheets (API.md, "The sheet") of a month, quarter, half or year, scored per RULES.md.
+"""Sheets (API.md, "The sheet") of a month, quarter, half or year, scored per RULES.md; a
+week's is its dispatch table (dispatch.py).
 
 Month: S(u) = sum of P(u, i) (times W_group / W_assessed for an exempt unit) + adjustment
 points; the shown total is S rounded half up to ``precision``; ranks compare (vetoed, shown
@@ -14,6 +15,7 @@ from typing import Any, Iterable, Mapping
 
 from arena.engine import awards
 from arena.engine.awards import Standing
+from arena.engine.dispatch import week_sheet
 from arena.engine.methods import ScoringError
 from arena.engine.month import UnitMonth, layout_of, score_month
 from arena.engine.numbers import round_half_up_list
@@ -47,6 +49,8 @@ def sheet_months(contest: Contest, period: str, scored: Iterable[str]) -> tuple[
         p = parse_period(period)
     except PeriodError as exc:
         raise BadRequest(str(exc)) from exc
+    if p.kind == "week":  # a week's dispatch reads its own rows alone
+        return (str(p),) if str(p) in set(scored) else ()
     done = sorted(set(scored) & set(contest.months))
     if p.kind == "month":
         before, upto = [m for m in done if m < str(p)], [m for m in done if m <= str(p)]
@@ -192,6 +196,8 @@ def score(contest: Contest, period: str, results: Results) -> dict:
         p = parse_period(period)
     except PeriodError as exc:
         raise BadRequest(str(exc)) from exc
+    if p.kind == "week":
+        return week_sheet(contest, p, results.get(str(p), {}))
     if not set(p.months) & set(contest.months):
         raise BadRequest(
             f"{p} lies outside the season of contest {contest.id} "

@@ -11,7 +11,7 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from arena.engine.periods import month_number, parse_period
+from arena.engine.periods import month_number, parse_period, week_day
 
 FLAG_WORDS = {"red_flag": "流动红旗", "yellow_flag": "黄旗", "warning": "约谈", "vetoed": "一票否决",
               "missing": "未报"}
@@ -22,7 +22,8 @@ _QUARTERS = ("一", "二", "三", "四")
 
 
 def period_label(period: str) -> str:
-    """2026-06 -> 2026年6月; 2026-Q2 -> 2026年第二季度; 2026-H1 -> 2026年上半年; 2026 -> 2026年度."""
+    """2026-06 -> 2026年6月; 2026-Q2 -> 2026年第二季度; 2026-H1 -> 2026年上半年; 2026 -> 2026年度;
+    2026-W14 -> 2026年第14周."""
     p = parse_period(period)
     if p.kind == "month":
         return f"{p.year}年{p.n}月"
@@ -30,7 +31,18 @@ def period_label(period: str) -> str:
         return f"{p.year}年第{_QUARTERS[p.n - 1]}季度"
     if p.kind == "half":
         return f"{p.year}年{'上' if p.n == 1 else '下'}半年"
+    if p.kind == "week":
+        return f"{p.year}年第{p.n}周"
     return f"{p.year}年度"
+
+
+def week_span(period: str) -> str:
+    """2026-W14 -> 3月30日至4月5日 (2026-W01: 2025年12月29日至2026年1月4日, across the year)."""
+    p = parse_period(period)
+    first, last = week_day(p, 1), week_day(p, 7)
+    start = f"{first.year}年{first.month}月{first.day}日" if first.year != p.year else f"{first.month}月{first.day}日"
+    end = f"{last.year}年{last.month}月{last.day}日" if last.year != first.year else f"{last.month}月{last.day}日"
+    return f"{start}至{end}"
 
 
 def time_label(iso: str | None) -> str:
@@ -64,8 +76,12 @@ NOTICE_MARK = "公示稿"
 
 
 def cutoff_label(period: str) -> str:
-    """The data cut-off: the last day of the period's last month."""
-    last = parse_period(period).months[-1]
+    """The data cut-off: the last day of the period's last month (a week: its Sunday)."""
+    p = parse_period(period)
+    if p.kind == "week":
+        sunday = week_day(p, 7)
+        return f"{sunday.year}年{sunday.month}月{sunday.day}日"
+    last = p.months[-1]
     year, month = int(last[:4]), int(last[5:7])
     return f"{year}年{month}月{calendar.monthrange(year, month)[1]}日"
 

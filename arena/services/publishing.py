@@ -19,7 +19,7 @@ from arena.services import notice, staleness
 from arena.engine.calendar import due_periods, local_moment
 from arena.engine.periods import parse_period
 from arena.engine.sheet import score
-from arena.errors import ArenaError, BadRequest, ValidationFailed
+from arena.errors import ArenaError, BadRequest, NotFound, ValidationFailed
 from arena.store import audit, publications, results
 from arena.store.db import transaction
 from arena.support import clock
@@ -82,7 +82,7 @@ def publish(db, contest_id: str, period: str, *, actor: str, note: str | None = 
         if newest is not None and (first_only or (same_sheet(sheet, newest) and staleness.of(db, contest.id, newest) is None)):
             del newest["sheet"]
             return newest, False
-        if wanted.kind != "month":
+        if wanted.kind not in ("month", "week"):  # a week's dispatch never waits on a month's notice
             notice.refuse_while_waiting(db, contest, str(wanted))
         revision = 1 if newest is None else newest["revision"] + 1
         if revision > 1 and note is None:
@@ -205,9 +205,15 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler",
             for period in due_periods(contest, now, scored):
                 if str(period) in already:
                     continue
-                if period.kind != "month" and notice.waiting_months(db, contest, str(period)):
+                if period.kind not in ("month", "week") and notice.waiting_months(db, contest, str(period)):
                     continue  # published on the first pass after its last month is final
-                row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True, push=False)
+                try:
+                    row, created = publish(db, contest.id, str(period), actor=actor, now=now, first_only=True,
+                                           push=False)
+                except NotFound:
+                    if period.kind != "week":
+                        raise
+                    continue  # a week whose rows the rules no longer dispatch has no table
                 if created:
                     done.append(row)
         except Exception as error:  # noqa: BLE001  (each contest on its own: see above)

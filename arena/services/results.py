@@ -71,6 +71,8 @@ def sheet_inputs(db, contest: Contest, period: Period, batch: int | None = None)
     if batch is None:
         scored = results.scored_months(db, contest.id, contest.unit_by_code, contest.keys)
         return results.load_results(db, contest.id, sheet_months(contest, str(period), scored))
+    if period.kind == "week":
+        return results.load_results_as_of(db, contest.id, [str(period)], batch)
     upto = [m for m in contest.months if m <= period.months[-1]]
     everything = results.load_results_as_of(db, contest.id, upto, batch)
     wanted = sheet_months(contest, str(period), scored_months(contest, everything))

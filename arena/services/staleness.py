@@ -81,7 +81,10 @@ def _last_batches(db, contest_id: str) -> dict[str, int]:
 
 
 def period_label(month: str) -> str:
-    """2026-03 -> 2026年3月 (as render.words says it; a service does not import the renderers)."""
+    """2026-03 -> 2026年3月, 2026-W14 -> 2026年第14周 (as render.words says it; a service does
+    not import the renderers)."""
+    if month[5:6] == "W":
+        return f"{month[:4]}年第{int(month[6:])}周"
     return f"{month[:4]}年{int(month[5:7])}月"
 
 

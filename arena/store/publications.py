@@ -69,9 +69,10 @@ def head(db: sqlite_utils.Database, contest_id: str, period: str, revision: int 
 
 
 def reading_order(period: str) -> tuple:
-    """Months in order, each quarter, half and year right after the month that closes it."""
+    """Months in order, each quarter, half and year right after the month that closes it, and
+    the weeks counted in a month after those."""
     p = parse_period(period)
-    return (p.months[-1], KIND_ORDER[p.kind])
+    return (p.months[-1], KIND_ORDER[p.kind], str(p))  # weeks after their Thursday's month, in order
 
 
 def newest(db: sqlite_utils.Database, contest_id: str, kind: str | None = None) -> list[dict]:

@@ -66,6 +66,7 @@ class Checks:
             count = (awards.get(kind) or {}).get("count") if isinstance(awards.get(kind), dict) else None
             for g in count if isinstance(count, dict) else ():
                 self.group_exists(("awards", kind, "count", g), g)
+        self.weekly(data.get("weekly"), data.get("indicators"))
         for g, ids in self.scored.items():
             if not ids and g in self.unit_group.values():
                 self.add(("groups", g), f"group {g} scores no indicator: give it a weight in at least one")
@@ -107,6 +108,22 @@ class Checks:
                                  "indicator and adjustment ids must differ")
                     first.setdefault(ident, format_path((kind, i)))
         return {k for k, where in first.items() if where.startswith("indicators")}
+
+    def weekly(self, weekly: Any, indicators: Any) -> None:
+        """The dispatch shows indicators with a target: those listed, or every one (RULES.md)."""
+        if not isinstance(weekly, dict):
+            return
+        targeted = {ind.get("id") for _, ind in _items(indicators) if "target" in ind or ind.get("targets")}
+        listed = weekly.get("indicators")
+        if listed is None:
+            if not targeted:
+                self.add(("weekly",), "the weekly dispatch shows indicators with a target, and no indicator has one")
+            return
+        self.lists(listed, ("weekly", "indicators"))
+        for j, x in enumerate(listed if isinstance(listed, list) else ()):
+            if x in self.indicator_ids and x not in targeted:
+                self.add(("weekly", "indicators", j), f"{x} has no target: the weekly dispatch shows indicators "
+                         "with a target (set target or targets)")
 
     def lists(self, ids: Any, path: tuple) -> None:
         """A list of indicator ids: each must exist, once."""

@@ -99,6 +99,15 @@ def _office(name: str) -> str:
     return (re.sub(r"^[0-9]{4}年度?", "", name).strip() or name) + "考核办"
 
 
+def _weekly(r: dict[str, Any]) -> model.Weekly | None:
+    """The listed indicators, or every indicator with a target."""
+    if "weekly" not in r:
+        return None
+    w = r["weekly"]
+    ids = w.get("indicators") or [x["id"] for x in r["indicators"] if "target" in x or x.get("targets")]
+    return model.Weekly(indicators=tuple(ids), **w.get("publish", {}))
+
+
 def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
     """The model from checked data, defaults applied: a single weight covers every group."""
     c, groups = r["contest"], r["groups"]
@@ -123,5 +132,6 @@ def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
         departments=model.frozen_map(r.get("departments")),
         reporting=model.Reporting(**{k: tuple(v) if k == "remind" else v for k, v in r.get("reporting", {}).items()}),
         letterhead=model.Letterhead(**{"office": _office(c["name"]), **r.get("letterhead", {})}),
+        weekly=_weekly(r),
         **extra,
     )

@@ -144,6 +144,15 @@ class Letterhead:
 
 
 @dataclass(frozen=True)
+class Weekly:
+    """The weekly dispatch (周调度): week W is published on ``weekday`` (1 Monday .. 7 Sunday)
+    of the week after it, at ``at``; it shows ``indicators`` (ids, each with a target)."""
+    indicators: tuple[str, ...]
+    weekday: int = 1
+    at: str = "09:00"
+
+
+@dataclass(frozen=True)
 class Contest:
     id: str
     name: str
@@ -166,6 +175,7 @@ class Contest:
     departments: Mapping[str, str] = field(default_factory=frozen_map)  # id -> name, in the order written
     reporting: Reporting = Reporting()
     letterhead: Letterhead = Letterhead()
+    weekly: Weekly | None = None  # None: no weekly dispatch, and no week may be reported
     # what the file says but probably does not mean: {"path", "line", "message"}, by line
     warnings: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 
@@ -194,6 +204,12 @@ class Contest:
     def keys_reported_by(self, reporter: str) -> tuple[str, ...]:
         """The indicator ids a department id (or ``unit``) reports, in the file's order."""
         return tuple(i.id for i in self.indicators if i.reported_by == reporter)
+
+    @property
+    def weekly_indicators(self) -> tuple[Indicator, ...]:
+        """The indicators of the weekly dispatch, in the file's order (none without ``weekly``)."""
+        listed = set(self.weekly.indicators) if self.weekly else set()
+        return tuple(i for i in self.indicators if i.id in listed)
 
     def lights_for(self, indicator: Indicator) -> Lights:
         return indicator.lights or self.lights

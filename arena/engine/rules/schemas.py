@@ -189,6 +189,17 @@ class Reporting(Strict):
             raise ValidationError("lists a day twice", "remind")
 
 
+class WeeklyPublish(Strict):
+    weekday = Int(validate=validate.Range(1, 7, error="must be from 1 (Monday) to 7 (Sunday)"))
+    at = Text(clock_problem)
+
+
+class Weekly(Strict):
+    """The weekly dispatch (周调度): week W is published on ``weekday`` of the week after it."""
+    publish = nested(WeeklyPublish)
+    indicators = list_of(Text(), validate=validate.Length(min=1, error="must list at least one indicator"))
+
+
 class Letterhead(Strict):
     """The 通报's 版头 and 版记 (render/notice_*): who issues it, its 发文字号 prefix, 主送, 抄送."""
     office = Text(name_problem)
@@ -212,6 +223,7 @@ class Rules(Strict):
     departments = CodeMap(Text(name_problem), keys=IDENT)
     reporting = nested(Reporting)
     letterhead = nested(Letterhead)
+    weekly = nested(Weekly)
 
 
 def flatten(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:
