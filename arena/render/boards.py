@@ -235,6 +235,10 @@ def board_pen(sheet: dict[str, Any], contest: Contest, size: str = "phone") -> P
     if size not in SIZES:
         raise BadRequest(f"unknown board size {size!r}: use phone or screen",
                          [{"field": "size", "message": "phone or screen"}])
+    if sheet.get("kind") == "week":  # a week's dispatch has no 龙虎榜: its board is the lag chart
+        from arena.render.lag_chart import lag_pen
+
+        return lag_pen(sheet, contest, size)
     return _phone(sheet, contest) if size == "phone" else _screen(sheet, contest)
 
 

@@ -87,6 +87,16 @@ def heatmap_bytes(instance_path: str | None, publication: dict[str, Any], contes
     return cached(instance_path, "charts", key, lambda: heatmap(frozen_sheet(publication), contest))
 
 
+def refuse_week(publication: dict[str, Any], what: str) -> None:
+    """A week's dispatch (周调度) is a table without ranks or points: it has a page and a lag
+    chart, but no workbook and no 通报."""
+    if publication.get("kind") == "week":
+        from arena.errors import NotFound
+
+        raise NotFound(f"{publication.get('period')} is a week's dispatch (周调度): it has no {what}; "
+                       "see its page or its board (the lag chart)")
+
+
 def workbook_key(publication: dict[str, Any], notice: str | None = None) -> str:
     """The workbook's file name and ETag: the sheet's hash, the layout's version, its notice."""
     return f"{publication_key(publication)}-v{RENDER_VERSION}{notice_tag(notice)}.xlsx"
@@ -97,6 +107,7 @@ def workbook_bytes(instance_path: str | None, publication: dict[str, Any], conte
     """The publication's Excel workbook (workbook.sheet_workbook), kept like boards."""
     from arena.render.workbook import sheet_workbook
 
+    refuse_week(publication, "成绩单 workbook")
     return cached(instance_path, "xlsx", workbook_key(publication, notice),
                   lambda: sheet_workbook(_noticed(publication, notice), contest))
 
@@ -127,6 +138,7 @@ def notice_bytes(instance_path: str | None, publication: dict[str, Any], contest
 
     if fmt not in ("docx", "pdf"):
         raise BadRequest(f"unknown notice format {fmt!r}: use docx or pdf")
+    refuse_week(publication, "通报")
     sheet = frozen_sheet(publication)
     if unit is None:
         notice = notice_text.sheet_notice(sheet, contest, **context)

@@ -88,3 +88,9 @@ def _add_jobs(scheduler: BaseScheduler, contest, open_db: Callable, outlets=None
         trigger = CronTrigger(day=rule.day, hour=int(hour), minute=int(minute), timezone=contest.timezone)
         scheduler.add_job(one_pass, trigger, args=[open_db], kwargs={"outlets": outlets},
                           id=f"{contest.id}:{name}", replace_existing=True)
+    if contest.weekly is not None:  # 周调度: the weekday after each ISO week (APScheduler counts mon=0)
+        hour, minute = contest.weekly.at.split(":")
+        trigger = CronTrigger(day_of_week=contest.weekly.weekday - 1, hour=int(hour), minute=int(minute),
+                              timezone=contest.timezone)
+        scheduler.add_job(one_pass, trigger, args=[open_db], kwargs={"outlets": outlets},
+                          id=f"{contest.id}:weekly", replace_existing=True)

@@ -330,10 +330,45 @@ CYCLE: tuple[str, ...] = (
 )
 
 
+# Weeks (周调度): publications may hold a week's dispatch, kind 'week'. A CHECK cannot be
+# altered, so the table is rebuilt with its triggers and its covering index; status and
+# notice_until now come before the sheet in each row (see CYCLE's index for why that matters).
+WEEKS: tuple[str, ...] = (
+    """CREATE TABLE publications_v7 (
+        contest TEXT NOT NULL REFERENCES contests(id),
+        period TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('month', 'quarter', 'half', 'year', 'week')),
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        published_at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        note TEXT,
+        rules_version INTEGER NOT NULL,
+        rules_sha256 TEXT NOT NULL,
+        data_batch INTEGER NOT NULL,
+        data_sha256 TEXT NOT NULL,
+        sheet_sha256 TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'final' CHECK (status IN ('notice', 'final')),
+        notice_until TEXT,
+        sheet TEXT NOT NULL,
+        PRIMARY KEY (contest, period, revision),
+        FOREIGN KEY (contest, rules_version) REFERENCES rules_versions (contest, version)
+    )""",
+    """INSERT INTO publications_v7 (contest, period, kind, revision, published_at, author, note, rules_version,
+           rules_sha256, data_batch, data_sha256, sheet_sha256, status, notice_until, sheet)
+       SELECT contest, period, kind, revision, published_at, author, note, rules_version, rules_sha256,
+           data_batch, data_sha256, sheet_sha256, status, notice_until, sheet FROM publications ORDER BY rowid""",
+    "DROP TABLE publications",
+    "ALTER TABLE publications_v7 RENAME TO publications",
+    *PUBLICATIONS[1:],  # the triggers, as they were
+    *(x for x in CYCLE if x.startswith("CREATE INDEX publications_head")),  # the covering index, as it was
+)
+
+
 # Append only: a released migration is never edited; a change is a new entry.
 MIGRATIONS: tuple[Migration, ...] = (
     (*V1, *PUBLICATIONS),  # 1
     TOKENS,  # 2: API tokens and the failed-attempt counter
     _v3_accounts,  # 3: accounts, sessions, the audit's hash chain
     CYCLE,  # 4: submissions, evidence, objections, the outbox, notice, department tokens
+    WEEKS,  # 7 once JURY and PROGRAMMES land: publications of kind week
 )

@@ -15,7 +15,7 @@ from typing import Any
 
 import sqlite_utils
 
-from arena.engine.periods import PeriodError, month_range, parse_period
+from arena.engine.periods import PeriodError, parse_period
 from arena.errors import BadRequest, ValidationFailed
 from arena.store.contests import require_contest
 from arena.store.db import fetch_dicts, require_transaction
@@ -162,23 +162,21 @@ def list_results(
 ) -> list[dict]:
     """Rows (unit, key, period, value, stored_by, stored_at) ordered by period, unit, key.
 
-    ``period`` may be a month or any longer period: its months are listed.
+    ``period`` may be a month or any longer period: its months are listed; a week: its own rows.
     """
     require_contest(db, contest_id)
     sql = "SELECT unit, key, period, value, stored_by, stored_at FROM results WHERE contest = ?"
     params: list[Any] = [contest_id]
     if period is not None:
         try:
-            months: tuple[str, ...] = parse_period(period).months
+            wanted = parse_period(period)
         except PeriodError as exc:
             raise BadRequest("invalid period", [{"field": "period", "message": str(exc)}]) from exc
+        months: tuple[str, ...] = (str(wanted),) if wanted.kind == "week" else wanted.months
     elif unit is not None:
-        # Name every stored month so the (contest, period, unit) key prefix is used, not a scan.
-        first, last = (  # two queries: SQLite answers a lone min() or max() from the key alone
-            db.conn.execute(f"SELECT {f}(period) FROM results WHERE contest = ?", (contest_id,)).fetchone()[0]
-            for f in ("min", "max")
-        )
-        months = month_range(first, last) if first else ()
+        # Name every stored period so the (contest, period, unit) key prefix is used, not a scan
+        # (one key seek per period; weeks sort among the months, so no range of months will do).
+        months = scored_months(db, contest_id)
     if period is not None or unit is not None:
         sql += f" AND period IN ({', '.join('?' * len(months))})"
         params += months

@@ -42,11 +42,13 @@ def _period(text: str) -> str:
 
 
 def _notice(cid: str, period: str, fmt: str, revision: int | None, unit: str | None = None):
-    from arena.render.cache import notice_bytes, notice_key  # python-docx and ReportLab load only when asked
+    # python-docx and ReportLab load only when asked
+    from arena.render.cache import notice_bytes, notice_key, refuse_week
 
     db = get_db()
     contests.require_contest(db, cid)  # an unknown contest is 404 before its period is looked at
     pub = publications.get(db, cid, _period(period), revision)
+    refuse_week(pub, "通报")
     contest, _ = services.contest_rules(db, cid, pub["rules_version"])
     context = notices.notice_context(db, cid, pub, contest.awards.last_place_months)
     tag = notices.context_tag(context)

@@ -32,7 +32,9 @@ class SheetGroup(Schema):
 class Sheet(Schema):
     contest = req(fields.String())
     period = req(fields.String())
-    kind = req(fields.String(validate=validate.OneOf(["month", "quarter", "half", "year"])))
+    kind = req(fields.String(validate=validate.OneOf(["month", "quarter", "half", "year", "week"]), metadata={
+        "description": "week: the weekly dispatch (周调度), a table of value, target, ratio, lag and light per "
+                       "unit and indicator, with no rank, total, flags or board (RULES.md \"Weekly dispatch\")"}))
     revision = nullable(fields.Integer())
     published_at = nullable(fields.String())
     note = nullable(fields.String())

@@ -3,7 +3,7 @@ the year's flags and a unit's standing."""
 
 from __future__ import annotations
 
-from flask import json
+from flask import Response, json
 from flask.views import MethodView
 
 from arena import services
@@ -42,10 +42,13 @@ class Draft(MethodView):
     def get(self, cid, period):
         """The sheet computed now from the rules and results in force; not published"""
         try:
-            parse_period(period)
+            wanted = parse_period(period)
         except PeriodError as exc:
             raise BadRequest(str(exc), [{"field": "period", "message": str(exc)}]) from None
-        return services.draft(get_db(), cid, period)
+        sheet = services.draft(get_db(), cid, period)
+        if wanted.kind == "week":  # a dispatch table (RULES.md "Weekly dispatch"), not the contest's sheet shape
+            return Response(services.sheet_json(sheet), mimetype="application/json")
+        return sheet
 
 
 @blp.route("/contests/<cid>/scores/<period>")
