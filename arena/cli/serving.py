@@ -58,7 +58,9 @@ def _load_demo() -> str:
     text = Path(demo.DEMO_RULES).read_text(encoding="utf-8")
     saved = services.save_rules(db, text, actor="demo", note="the demo contest")
     contest, _ = services.contest_rules(db, saved["contest"])
-    raw = [RawRow(i, r["unit"], r["key"], r["period"], r["value"]) for i, r in enumerate(demo.generate_results(contest), 1)]
+    rows = demo.generate_results(contest)
+    rows += demo.generate_weeks(contest, rows)  # a few weeks of 周调度
+    raw = [RawRow(i, r["unit"], r["key"], r["period"], r["value"]) for i, r in enumerate(rows, 1)]
     counts = services.store_results(db, contest, check_rows(contest, raw), actor="demo")
     print(f"demo contest {contest.id} ({contest.name}): rules version {saved['version']}, "
           f"{len(raw)} result rows (inserted {counts['inserted']}, updated {counts['updated']}, "
@@ -95,11 +97,13 @@ def _publish_demo_year(db, contest) -> tuple[list[dict], list[tuple[datetime, li
     true and never lies ahead of the clock; answer those and the (moment, periods) still waiting."""
     from arena.support import clock
     from arena.services import publishing
-    from arena.engine.calendar import KIND_ORDER, due_at, season_periods
+    from arena.engine.calendar import KIND_ORDER, dispatched_weeks, due_at, season_periods
+    from arena.store import results
 
     now = clock.now(contest.timezone)
     moments: dict[datetime, list[str]] = {}
-    for p in sorted(season_periods(contest), key=lambda p: KIND_ORDER[p.kind]):
+    weeks = dispatched_weeks(contest, set(results.scored_months(db, contest.id)))
+    for p in sorted(season_periods(contest), key=lambda p: KIND_ORDER[p.kind]) + sorted(weeks):
         moments.setdefault(due_at(contest, p), []).append(str(p))
     done: list[dict] = []
     for moment in sorted(m for m in moments if m <= now):

@@ -86,13 +86,17 @@ def _period_files(site: _Site, db, cid: str, period: str) -> None:
     notice = staleness.public_notice(db, cid, pub.row)
     for size in ("phone", "screen"):
         site.put(f"{base}/board-{size}.png", cache.board_bytes(site.instance, pub.row, pub.contest, "png", size, notice))
+    if pub.row["kind"] == "week":
+        return  # a week's dispatch has its board (the lag chart) but no heat map or workbook
     site.put(f"{base}/heatmap.png", cache.heatmap_bytes(site.instance, pub.row, pub.contest))
     site.put(f"{base}/sheet.xlsx", cache.workbook_bytes(site.instance, pub.row, pub.contest, notice))
 
 
 def _units(db, cid: str) -> list[str]:
     codes: list[str] = []
-    for period in data.newest_revisions(db, cid):
+    for period, row in data.newest_revisions(db, cid).items():
+        if row["kind"] == "week":
+            continue  # a unit's page shows ranks: weeks have none
         for g in data.published(db, cid, period).sheet["groups"]:
             codes += [u["unit"] for u in g["units"] if u["unit"] not in codes]
     return codes

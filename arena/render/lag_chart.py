@@ -27,15 +27,6 @@ def _order(units: list[dict[str, Any]], ind: str) -> list[tuple[dict[str, Any], 
     return sorted(assessed, key=lambda uc: (uc[1]["lag"] is None, uc[1]["lag"] or 0.0, uc[0]["unit"]))
 
 
-def lag_text(lag: float | None) -> str:
-    """超前 1.37 / 落后 4.11 个百分点 / 持平 / 未报 (or no target)."""
-    if lag is None:
-        return "未报"
-    if lag == 0:
-        return "与时间进度持平"
-    return f"{'落后' if lag > 0 else '超前'} {abs(lag):.2f} 个百分点"
-
-
 def _height(sheet: dict[str, Any]) -> int:
     rows = 0
     for ind in sheet["indicators"]:
@@ -85,7 +76,7 @@ def lag_pen(sheet: dict[str, Any], contest: Contest, size: str = "phone") -> Pen
                     length = abs(lag) * scale
                     x = zero if lag < 0 else zero - length
                     pen.rect(x, y + 9, max(length, 2.0), ROW - 18, colour, radius=3)
-                label = lag_text(lag) if cell["target"] is not None else "无目标"
+                label = words.lag_text(lag) if cell["target"] is not None else "无目标"
                 pen.text(right + 12, y + ROW / 2 + 8, label, 20, colour if lag is not None else MUTED)
                 y += ROW
             pen.rect(zero - 1, top + GROUP_HEAD, 2, y - top - GROUP_HEAD, AXIS)  # the time schedule's line

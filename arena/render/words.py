@@ -96,6 +96,15 @@ def progress_label(period: str) -> str:
     return f"{100 * schedule_progress(period):.1f}%（{k}/12）"
 
 
+def lag_text(lag: float | None) -> str:
+    """A week's lag (周调度) in words: 超前 1.37 个百分点, 落后 4.11 个百分点, 与时间进度持平; 未报."""
+    if lag is None:
+        return "未报"
+    if lag == 0:
+        return "与时间进度持平"
+    return f"{'落后' if lag > 0 else '超前'} {abs(lag):.2f} 个百分点"
+
+
 def change_text(change: int | None) -> str:
     """↑2, ↓1; — for no move or nothing to compare with."""
     if change is None:

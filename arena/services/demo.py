@@ -180,6 +180,39 @@ def generate_results(contest: Contest, seed: int = 2026) -> list[dict]:
     return rows
 
 
+# 周调度: the four weeks of June 2026 (Sundays 7, 14, 21 and 28 June), between May and June.
+DEMO_WEEKS = ("2026-W23", "2026-W24", "2026-W25", "2026-W26")
+
+
+def generate_weeks(contest: Contest, rows: list[dict], weeks: Iterable[str] = DEMO_WEEKS) -> list[dict]:
+    """Rows for the weekly dispatch: each week's value to date, from the month before and the
+    month holding the week's Sunday by the share of that month's days gone (amounts grow steadily
+    within a month); nothing without a ``weekly`` block."""
+    from calendar import monthrange
+
+    from arena.engine.periods import parse_period, week_day
+
+    if contest.weekly is None:
+        return []
+    ids = [i.id for i in contest.weekly_indicators]
+    value = {(r["unit"], r["key"], r["period"]): r["value"] for r in rows if r["key"] in ids}
+    out: Rows = []
+    for week in weeks:
+        sunday = week_day(parse_period(week), 7)
+        month, k = f"{sunday.year:04d}-{sunday.month:02d}", sunday.month
+        before = f"{sunday.year:04d}-{k - 1:02d}" if k > 1 else None
+        share = sunday.day / monthrange(sunday.year, k)[1]
+        for u in contest.units:
+            for key in ids:
+                now = value.get((u.code, key, month))
+                if now is None:
+                    continue
+                start = value.get((u.code, key, before), 0.0) if before else 0.0
+                out.append({"unit": u.code, "key": key, "period": week,
+                            "value": round(start + (now - start) * share, 1)})
+    return out
+
+
 def write_csv(rows: Iterable[dict], path: str | Path) -> None:
     """A results CSV with header unit,key,period,value (UTF-8, as the importer reads it)."""
     with open(path, "w", newline="", encoding="utf-8") as f:

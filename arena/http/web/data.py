@@ -77,6 +77,12 @@ def latest_month(db, cid: str) -> str | None:
     return months[-1] if months else None
 
 
+def latest_week(db, cid: str) -> str | None:
+    """The latest published week of the dispatch (周调度), if any."""
+    weeks = [p for p, row in newest_revisions(db, cid).items() if row["kind"] == "week"]
+    return max(weeks) if weeks else None
+
+
 def quarter_for(db, cid: str, month: str) -> Published | None:
     """The red flags to show beside a month: its quarter's, else the last published before it."""
     quarter = str(Period(int(month[:4]), "quarter", (int(month[5:7]) - 1) // 3 + 1))
@@ -127,11 +133,12 @@ def _standings(sheet_sha256: str, load_text) -> dict[str, dict[str, Any]]:
 
 
 def _rows_of(db, cid: str) -> list[tuple[str, dict[str, dict[str, Any]]]]:
-    """(period, standings) of every published period's newest revision, in reading order."""
+    """(period, standings) of every published period's newest revision, in reading order; weeks
+    (周调度) rank no one and are left out."""
     # the sheet by the revision whose hash keys the cache, not "the newest", which may have moved
     return [(period, _standings(row["sheet_sha256"],
                                 lambda p=period, r=row["revision"]: publications.get(db, cid, p, r)["sheet"]))
-            for period, row in newest_revisions(db, cid).items()]
+            for period, row in newest_revisions(db, cid).items() if row["kind"] != "week"]
 
 
 def unit_history(db, cid: str, code: str) -> dict[str, Any]:

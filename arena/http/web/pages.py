@@ -34,6 +34,7 @@ def environment() -> jinja2.Environment:
         light_class=lambda light: LIGHT_CLASS.get(light or "", ""),
         board_word=lambda side: words.BOARD_WORDS.get(side or "", ""),
         kind=lambda period: parse_period(period).kind,
+        week_span=words.week_span, lag=words.lag_text,
     )
     return env
 
@@ -59,6 +60,8 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
             raise NotFound(f"contest {cid!r} has no published month yet")
     pub = data.published(db, cid, period)
     kind = parse_period(period).kind
+    if kind == "week":
+        return week_context(db, cid, pub)
     flags = None
     if kind == "month":  # beside a month: its quarter's flags (or the last quarter's before it)
         quarter = data.quarter_for(db, cid, period)
@@ -74,6 +77,17 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
         "stale_notice": staleness.public_notice(db, cid, pub.row),
         "notice": words.notice_line(pub.sheet, pub.contest.timezone), "notices": data.notices(db, cid),
         "vetoes": data.veto_reasons(db, pub),
+    }
+
+
+def week_context(db, cid: str, pub: data.Published) -> dict[str, Any]:
+    """A published week's dispatch (周调度): its table and lag chart; no ranks, flags or board."""
+    return {
+        "cid": cid, "pub": pub.row, "sheet": pub.sheet, "contest": pub.contest, "kind": "week",
+        "precision": pub.contest.precision, "indicators": pub.sheet["indicators"],
+        "periods": list(data.newest_revisions(db, cid)), "revisions": data.revisions(db, cid, pub.period),
+        "flags": None, "latest": False, "stale_notice": None, "notice": None, "notices": data.notices(db, cid),
+        "vetoes": {},
     }
 
 
@@ -99,7 +113,8 @@ def flags_context(db, cid: str) -> dict[str, Any]:
 
 
 def screen_context(db, cid: str, rotate_seconds: int = 12, poll_seconds: int = 30) -> dict[str, Any]:
-    """The big screen: the latest published month, group by group, and the quarter's flags."""
+    """The big screen: the latest published month, group by group, the quarter's flags, and the
+    latest published week's lag chart (周调度)."""
     # the version first: a publication landing before the sheet is read then makes the screen
     # reload once more, where read after it would hide the new month from the screen's polling
     version = data.version(db, cid)
@@ -109,7 +124,7 @@ def screen_context(db, cid: str, rotate_seconds: int = 12, poll_seconds: int = 3
     # every unit's dots stand in the same columns, as on the board
     lights = [i for i in page["indicators"] if i["id"] in lit]
     return {**page, "slides": data.screen_slides(page["sheet"]), "version": version,
-            "rotate": rotate_seconds, "poll": poll_seconds, "lights": lights}
+            "rotate": rotate_seconds, "poll": poll_seconds, "lights": lights, "week": data.latest_week(db, cid)}
 
 
 def not_found_page(links: Any, message: str, status: int = 404) -> str:
