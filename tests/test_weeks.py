@@ -216,3 +216,47 @@ def test_due_weeks_with_rows_only_oldest_first():
     assert due == ["2026-W13", "2026-W14", "2026-03", "2026-W15"]
     assert [str(p) for p in due_periods(c, utc("2026-04-13T00:59:00"), scored)] == ["2026-W13", "2026-W14", "2026-03"]
     assert [str(p) for p in due_periods(dispatch(weekly=None), utc("2026-04-13T01:00:00"), scored)] == ["2026-03"]
+
+
+# ---- the weekly block of a rule file ----
+
+def rules_with(weekly: str) -> str:
+    from helpers import SMALL_RULES
+
+    return SMALL_RULES + weekly
+
+
+def test_the_weekly_block_defaults_to_every_indicator_with_a_target():
+    from arena.engine.rules import load_rules
+
+    c = load_rules(rules_with("weekly: {}\n"))
+    assert c.weekly == Weekly(indicators=("inv",), weekday=1, at="09:00")
+    c = load_rules(rules_with('weekly: {publish: {weekday: 3, at: "17:30"}, indicators: [inv]}\n'))
+    assert (c.weekly.weekday, c.weekly.at, [i.id for i in c.weekly_indicators]) == (3, "17:30", ["inv"])
+    assert load_rules(rules_with("")).weekly is None
+
+
+@pytest.mark.parametrize("weekly, path, says", [
+    ("weekly: {publish: {weekday: 8}}\n", "weekly.publish.weekday", "from 1 (Monday) to 7 (Sunday)"),
+    ('weekly: {publish: {at: "25:00"}}\n', "weekly.publish.at", ""),
+    ("weekly: {indicators: [gdp]}\n", "weekly.indicators[0]", "gdp has no target"),
+    ("weekly: {indicators: [nope]}\n", "weekly.indicators[0]", "nope is not an indicator id"),
+    ("weekly: {indicators: []}\n", "weekly.indicators", "at least one"),
+    ("weekly: {when: monday}\n", "weekly.when", "unknown key"),
+])
+def test_a_bad_weekly_block_names_its_path(weekly, path, says):
+    from arena.engine.rules import RulesError, load_rules
+
+    with pytest.raises(RulesError) as caught:
+        load_rules(rules_with(weekly))
+    found = {d["path"]: d["message"] for d in caught.value.details}
+    assert path in found and says in found[path], found
+
+
+def test_weekly_without_any_target_is_refused():
+    from arena.engine.rules import RulesError, load_rules
+
+    text = rules_with("weekly: {}\n").replace("method: completion, target: 120, progress: linear", "method: rank")
+    with pytest.raises(RulesError) as caught:
+        load_rules(text)
+    assert [d["path"] for d in caught.value.details] == ["weekly"]
