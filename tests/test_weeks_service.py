@@ -171,8 +171,30 @@ def test_the_cli_scores_and_publishes_a_week(cli, tmp_path):
     # 2026-W01: p = 4/365, t = 120 * 4/365 = 1.3151; A 35: lag = 100 * (4/365 - 35/120) = -28.07
     cell = json.loads(out)["groups"][0]["units"][0]["indicators"]["inv"]
     assert code == 0 and (cell["target"], cell["lag"]) == (1.3151, -28.07)
+    code, out, _ = cli("score", "small", "2026-W01")
+    assert code == 0 and "2025-12-29 至 2026-01-04" in out and "35/1.3151" in out and "-28.07 绿" in out
+    assert "inv=投资 时间进度 1.1%" in out
     code, out, err = cli("score", "small", "2025-W53")
     assert code != 0 and "2025 has 52 ISO weeks" in err
     assert cli("publish", "small", "2026-W01")[0] == 0
     code, _, err = cli("board", "small", "2026-W01", "-o", tmp_path / "w01.png")
     assert code == 0 and (tmp_path / "w01.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def test_a_corrected_week_is_stale_until_republished_and_months_stay_fresh(db):
+    from arena.services import staleness
+
+    services.save_rules(db, WEEKLY_RULES, actor="t")
+    services.import_results(db, "small", json.dumps([{"unit": u, "key": "inv", "period": "2026-03", "value": 9.0}
+                                                     for u in "ABC"]).encode(), fmt="json", actor="t")
+    load(db, "2026-W14")
+    when = datetime(2026, 4, 20, 1, 0, tzinfo=timezone.utc)
+    assert [p["period"] for p in publishing.publish_due(db, when)] == ["2026-W14", "2026-03", "2026-Q1"]
+    changed = [{"unit": "A", "key": "inv", "period": "2026-W14", "value": 36.0}]
+    services.import_results(db, "small", json.dumps(changed).encode(), fmt="json", actor="t")
+    stale = staleness.stale_map(db, "small")
+    assert stale[("2026-03", 1)] is None and stale[("2026-Q1", 1)] is None
+    assert "2026年第14周的成绩数据" in stale[("2026-W14", 1)]["message"]
+    assert publishing.verify(db, "small", "2026-W14")["ok"] is True  # recomputed from its own batch
+    row, created = publishing.publish(db, "small", "2026-W14", actor="t", note="甲县更正", now=when)
+    assert created and row["revision"] == 2 and staleness.stale_map(db, "small")[("2026-W14", 2)] is None

@@ -36,7 +36,7 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("--contest", required=True)
     imp.add_argument("--format", choices=["csv", "xlsx", "json"], help="default: from the file's extension")
 
-    sc = sub.add_parser("score", help="the draft sheet of a period (month 2026-03, 2026-Q1, 2026-H1, 2026)")
+    sc = sub.add_parser("score", help="the draft sheet of a period (month 2026-03, 2026-Q1, 2026-H1, 2026, week 2026-W14)")
     sc.add_argument("contest")
     sc.add_argument("period")
     sc.add_argument("--json", action="store_true", help="the sheet exactly as the API shapes it")

@@ -35,6 +35,8 @@ def _cell(value: Any) -> str:
 
 def sheet_text(sheet: dict[str, Any], indicator_names: dict[str, str] | None = None) -> str:
     """A sheet as one table per group: rank, unit, total, change, flags, board, indicator points."""
+    if sheet.get("kind") == "week":
+        return week_text(sheet, indicator_names)
     flag_words = {"missing": "未报", "warning": "约谈", "vetoed": "否决", "red_flag": "红旗", "yellow_flag": "黄旗"}
     out = [f"{sheet['contest']}  {sheet['period']}  ({'草稿 draft' if sheet.get('revision') is None else '第%s版' % sheet['revision']})"]
     for group in sheet["groups"]:
@@ -55,6 +57,34 @@ def sheet_text(sheet: dict[str, Any], indicator_names: dict[str, str] | None = N
     if indicator_names:
         out.append("")
         out.append("  ".join(f"{k}={v}" for k, v in indicator_names.items()))
+    return "\n".join(out)
+
+
+_LIGHTS = {"green": "绿", "yellow": "黄", "red": "红"}
+
+
+def week_text(sheet: dict[str, Any], indicator_names: dict[str, str] | None = None) -> str:
+    """A week's dispatch (周调度) as one table per group: each indicator's value / target, lag
+    (percentage points behind the time schedule; negative is ahead) and light; no ranks."""
+    week = sheet["week"]
+    out = [f"{sheet['contest']}  {sheet['period']}  {week['from']} 至 {week['to']}  "
+           f"({'草稿 draft' if sheet.get('revision') is None else '第%s版' % sheet['revision']})"]
+    ids = [i["id"] for i in sheet["indicators"]]
+    for group in sheet["groups"]:
+        headers = ["代码", "单位"] + [f"{i} 完成/目标" for i in ids] + [f"{i} 落后" for i in ids]
+        rows = []
+        for u in group["units"]:
+            cells = [u["indicators"].get(i) for i in ids]
+            done = ["未报" if c and c["missing"] else None if c is None else f"{_cell(c['value'])}/{_cell(c['target'])}"
+                    for c in cells]
+            lag = [None if c is None or c["lag"] is None else f"{c['lag']:.2f} {_LIGHTS.get(c['light'] or '', '')}".rstrip()
+                   for c in cells]
+            rows.append([u["unit"], u["name"], *done, *lag])
+        out.append("")
+        out.append(f"【{group['name']}】")
+        out.append(table(headers, rows, [False, False] + [True] * (2 * len(ids))))
+    out.append("")
+    out.append("  ".join(f"{i['id']}={i['name']} 时间进度 {100 * i['progress']:.1f}%" for i in sheet["indicators"]))
     return "\n".join(out)
 
 
