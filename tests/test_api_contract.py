@@ -91,7 +91,8 @@ def test_cli_and_app_find_the_database_through_arena_database(demo):
 
 def test_cli_demo_publishes_its_year_in_every_kind(demo):
     listed = demo["app"].test_client().get(f"/api/contests/{DEMO}/publications").get_json()
-    assert {p["kind"] for p in listed} == {"month", "quarter", "half", "year"}
+    assert {p["kind"] for p in listed} == {"month", "quarter", "half", "year", "week"}  # week: 周调度
+    assert {p["period"] for p in listed if p["kind"] == "week"} == {"2026-W23", "2026-W24", "2026-W25", "2026-W26"}
     assert {p["period"] for p in listed} >= {f"2026-{m:02d}" for m in range(1, 13)} | {"2026-Q4", "2026-H2", "2026"}
 
 
