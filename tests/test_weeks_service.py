@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from arena import services
+from arena.errors import ValidationFailed
 from arena.services import publishing, scheduler
 from arena.store import publications
 from arena.store.db import connect
@@ -198,3 +199,30 @@ def test_a_corrected_week_is_stale_until_republished_and_months_stay_fresh(db):
     assert publishing.verify(db, "small", "2026-W14")["ok"] is True  # recomputed from its own batch
     row, created = publishing.publish(db, "small", "2026-W14", actor="t", note="甲县更正", now=when)
     assert created and row["revision"] == 2 and staleness.stale_map(db, "small")[("2026-W14", 2)] is None
+
+
+def test_a_department_submits_a_week_of_what_it_reports(db, driven_clock):
+    """The demo's 市商务局 (swj) reports zsyz: its week is a submission like a month's, reviewed,
+    late once the week is due (Monday 6 July 09:00 for 2026-W27), refused once published."""
+    from arena.errors import Forbidden
+    from arena.services import demo, submissions
+
+    services.save_rules(db, Path(demo.DEMO_RULES).read_text(encoding="utf-8"), actor="t")
+    rows = [{"unit": "371302", "key": "zsyz", "period": "2026-W27", "value": 61.5}]
+    drive_to(driven_clock, "2026-07-06T08:59:00+08:00")
+    made = submissions.submit(db, "linyi-2026", json.dumps(rows).encode(), "json", reporter="dept:swj", actor="swj")
+    assert made["status"] == "pending"
+    assert submissions.list_submissions(db, "linyi-2026", reporter="dept:swj")[0]["late"] in (0, False)
+    submissions.approve(db, "linyi-2026", made["id"], actor="organizer")
+    assert services.draft(db, "linyi-2026", "2026-W27")["groups"][0]["units"][0]["indicators"]["zsyz"]["value"] == 61.5
+    drive_to(driven_clock, "2026-07-06T09:00:00+08:00")
+    late = submissions.submit(db, "linyi-2026", json.dumps([dict(rows[0], value=62.0)]).encode(), "json",
+                              reporter="dept:swj", actor="swj")
+    assert [s["late"] for s in submissions.list_submissions(db, "linyi-2026", reporter="dept:swj")
+            if s["id"] == late["id"]] in ([1], [True])
+    publishing.publish(db, "linyi-2026", "2026-W27", actor="t")
+    with pytest.raises(Forbidden):
+        submissions.submit(db, "linyi-2026", json.dumps(rows).encode(), "json", reporter="dept:swj", actor="swj")
+    wrong = [{"unit": "371302", "key": "gyzjz", "period": "2026-W27", "value": 1.0}]  # not on the dispatch
+    with pytest.raises(ValidationFailed):
+        submissions.submit(db, "linyi-2026", json.dumps(wrong).encode(), "json", reporter="dept:tjj", actor="tjj")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from arena.engine.calendar import due_at
 from arena.engine.rules.model import Contest
 
 ORGANIZER = "organizer"
@@ -95,6 +96,9 @@ def due_end(contest: Contest, month: str) -> datetime:
 
 
 def is_late(contest: Contest, month: str, moment: datetime) -> bool:
+    """Late after the due day; a week of the dispatch (周调度) once it is due for publishing."""
+    if month[5:6] == "W":
+        return moment >= due_at(contest, month)
     return moment >= due_end(contest, month)
 
 

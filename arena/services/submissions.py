@@ -86,7 +86,7 @@ def one_month(rows: list[ResultRow]) -> str:
     for r in rows:
         months.setdefault(r.period, r.row)
     if len(months) > 1:
-        raise ValidationFailed(f"一次报送只能是一个月的数据，收到 {len(months)} 个月：{'、'.join(sorted(months))}",
+        raise ValidationFailed(f"一次报送只能是一个月（或一周）的数据，收到 {len(months)} 个期间：{'、'.join(sorted(months))}",
                                [{"row": row, "field": "period", "message": f"{m} 的第一行"}
                                 for m, row in sorted(months.items())])
     return next(iter(months))
