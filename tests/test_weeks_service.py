@@ -123,6 +123,11 @@ def test_week_results_draft_publication_and_board_through_the_api(weekly_api):
     assert made.status_code == 201, made.get_data(as_text=True)
     scores = client.get("/api/contests/small/scores/2026-W14")
     assert scores.status_code == 200 and json.loads(scores.get_data())["groups"] == sheet["groups"]
+    one = client.get("/api/contests/small/scores/2026-W14/A")
+    assert one.status_code == 200 and one.get_json()["row"]["indicators"]["inv"]["lag"] == -3.14
+    standing = client.get("/api/contests/small/standing?unit=A", headers=auth)
+    assert standing.status_code == 200 and [h["kind"] for h in standing.get_json()["history"]] == ["week"]
+    assert standing.get_json()["latest"] is None  # a week ranks no one
     rows = client.get("/api/contests/small/results?period=2026-W14", headers=auth).get_json()
     assert [(r["unit"], r["period"], r["value"]) for r in rows] == [("A", "2026-W14", 35.0), ("B", "2026-W14", 30.0),
                                                                     ("C", "2026-W14", 20.0)]
