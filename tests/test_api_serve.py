@@ -75,7 +75,7 @@ def test_demo_publishes_its_whole_year_once(tmp_path):
     first = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve", *AFTER_THE_YEAR], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
-    assert "published 19 periods" in first.stdout  # 12 months, 4 quarters, 2 halves, the year
+    assert "published 23 periods" in first.stdout  # 12 months, 4 quarters, 2 halves, the year, 4 weeks (周调度)
     again = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve", *AFTER_THE_YEAR], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "published 0 periods" in again.stdout
@@ -84,7 +84,7 @@ def test_demo_publishes_its_whole_year_once(tmp_path):
 
     db = connect(env["ARENA_DATABASE"])
     rows = publications.list_all(db, "linyi-2026")
-    assert len(rows) == 19 and all(r["revision"] == 1 for r in rows)
+    assert len(rows) == 23 and all(r["revision"] == 1 for r in rows)
     march = next(r for r in rows if r["period"] == "2026-03")
     assert march["published_at"] == "2026-04-10T09:00:00+08:00"  # published at its own due moment
 
