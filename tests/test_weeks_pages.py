@@ -139,3 +139,24 @@ def test_a_weeks_page_in_the_browser(demo_weeks, tmp_path):
     finally:
         driver.quit()
     assert (ARTIFACTS / "week-2026-W26-page.png").stat().st_size > 10_000
+
+
+def test_the_console_lists_and_drafts_weeks_and_still_defaults_to_a_month(demo_weeks):
+    from console_client import make_account, sign_in
+
+    app, _, _ = demo_weeks
+    app.config.update(SECRET_KEY="weeks-test", REQUIRE_TOTP=False)
+    make_account(app, "organizer", "考核办", "kaohe")
+    client = app.test_client()
+    assert sign_in(client, "kaohe").status_code == 302
+    for path in ("/console/", "/console/contests/linyi-2026", "/console/contests/linyi-2026/publications"):
+        text = page(client, path)
+        if path.endswith("publications"):
+            assert "2026年第26周" in text or "2026-W26" in text
+    draft = page(client, "/console/contests/linyi-2026/draft?period=2026-W26")
+    # 兰山区's ybys: 49.5 against 46.589, 3.06 points ahead of the time schedule
+    assert 'class="sheet week"' in draft and "49.5 / 46.589 <small>（+3.06）</small>" in draft
+    # weeks sort after their year's months: the pages that default to the latest month still find one
+    assert "2026-12" in page(client, "/console/contests/linyi-2026/draft")
+    for path in ("/console/contests/linyi-2026/results", "/console/contests/linyi-2026/rules"):
+        page(client, path)

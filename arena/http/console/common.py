@@ -46,9 +46,12 @@ def season_period(text: str | None, contest: Contest, *, months_only: bool = Fal
     """The period asked for, written canonically, when it is one of the season's; else None."""
     choices = contest.months if months_only else [value for value, _ in period_choices(contest)]
     try:
-        wanted = str(parse_period(text.strip())) if text else None
+        parsed = parse_period(text.strip()) if text else None
     except PeriodError:
         return None
+    if parsed is not None and parsed.kind == "week" and not months_only:  # 周调度: a week of the season
+        return str(parsed) if contest.weekly is not None and parsed.months[0] in contest.months else None
+    wanted = str(parsed) if parsed else None
     return wanted if wanted in choices else None
 
 
@@ -58,7 +61,8 @@ def chosen_period(text: str | None, contest: Contest, *, months_only: bool = Fal
     wanted = season_period(text, contest, months_only=months_only)
     if wanted is not None:
         return wanted
-    scored = results.scored_months(get_db(), contest.id)
+    months = set(contest.months)  # weeks (周调度) have rows too, and sort after their year's months
+    scored = [m for m in results.scored_months(get_db(), contest.id) if m in months]
     return scored[-1] if scored else contest.months[0]
 
 
