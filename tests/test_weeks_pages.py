@@ -151,6 +151,8 @@ def test_the_console_lists_and_drafts_weeks_and_still_defaults_to_a_month(demo_w
     assert sign_in(client, "kaohe").status_code == 302
     for path in ("/console/", "/console/contests/linyi-2026", "/console/contests/linyi-2026/publications"):
         text = page(client, path)
+        if path.endswith("linyi-2026"):
+            assert "周调度已报的周" in text and "period=2026-W26" in text
         if path.endswith("publications"):
             assert "2026年第26周" in text or "2026-W26" in text
     draft = page(client, "/console/contests/linyi-2026/draft?period=2026-W26")

@@ -48,10 +48,12 @@ def create_contest():
 def contest(contest_id: str):
     row, model, rules_row = open_contest(contest_id)
     db = get_db()
-    scored = results.scored_months(db, contest_id)
+    periods = results.scored_months(db, contest_id)
+    scored = [p for p in periods if "W" not in p]
+    weeks = [p for p in periods if "W" in p]  # 周调度
     published = publications.list_all(db, contest_id)
     return render_template("console/contest.html", contest=row, model=model, rules=rules_row,
-                           scored=scored, published=published)
+                           scored=scored, weeks=weeks, published=published)
 
 
 def _listing() -> list[dict]:
