@@ -162,3 +162,22 @@ def test_the_console_lists_and_drafts_weeks_and_still_defaults_to_a_month(demo_w
     assert "2026-12" in page(client, "/console/contests/linyi-2026/draft")
     for path in ("/console/contests/linyi-2026/results", "/console/contests/linyi-2026/rules"):
         page(client, path)
+
+
+def test_the_static_export_holds_the_weeks_page_and_board(demo_weeks, tmp_path):
+    from arena.export.static_site import export_static
+    from arena.store.db import connect
+
+    _, _, root = demo_weeks
+    db = connect(str(root / "arena.db"))
+    try:
+        export_static(db, tmp_path / "site")
+    finally:
+        db.close()
+    week = tmp_path / "site" / "contests" / "linyi-2026" / "2026-W26"
+    text = (week / "index.html").read_text(encoding="utf-8")
+    assert "2026年第26周周调度" in text and "超前 3.06 个百分点" in text
+    phone = [p.name for p in week.glob("board-phone*.png")]
+    assert len(phone) == 1 and len(list(week.glob("board-screen*.png"))) == 1
+    assert phone[0] in text  # the page shows its lag chart
+    assert not list(week.glob("*.xlsx")) and not list(week.glob("heatmap*"))

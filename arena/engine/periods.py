@@ -29,7 +29,7 @@ class PeriodError(ValueError):
 @dataclass(frozen=True, order=True)
 class Period:
     year: int
-    kind: str  # month | quarter | half | year
+    kind: str  # month | quarter | half | year | week
     n: int  # month 1-12, quarter 1-4, half 1-2, year 1, week 1-53 (of the ISO year ``year``)
 
     def __str__(self) -> str:

@@ -109,7 +109,6 @@ class Context:
             found.append(("period", f"期间 {text} 不在本赛季（{c.season_start} 至 {c.season_end}）内"))
         return None
 
-
     def week(self, week: Period, found: list) -> str | None:
         """A week of the dispatch (周调度): the rules must have one, and its Thursday lie in the season."""
         c, text = self.contest, str(week)
