@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from browser_kit import MISSING, find, have_chromium, set_viewport, wait_until
+from browser_kit import MISSING, console_errors, find, have_chromium, set_viewport, wait_until
 from helpers import running
 
 SHOTS = Path(__file__).parent / "artifacts" / "layout"
@@ -89,6 +89,7 @@ def test_screenshots_of_the_contest_page_the_rules_and_the_big_screen(site, brow
     for name, path in PAGES.items():
         page_shot(browser, site + path, width, name, whole=name != "screen")
         assert "2026年度临沂市综合擂台赛" in browser.page_source
+        assert console_errors(browser) == [], name  # nothing refused by the Content-Security-Policy
     for name in PAGES:
         assert (SHOTS / f"{name}-{width}.png").stat().st_size > 10_000  # a page, not a blank
 
@@ -120,6 +121,10 @@ return out;
 def test_nothing_on_the_contest_page_leaves_its_column(site, browser, width):
     open_at(browser, site + PAGES["contest"], width)
     assert browser.execute_script(OVERFLOWS) == []
+    # and the check sees one: a box wider than its card, outside any scroll container
+    browser.execute_script("""const d = document.createElement('div'); d.className = 'too-wide';
+      d.style.width = (innerWidth + 100) + 'px'; d.textContent = '宽'; document.querySelector('.card').append(d);""")
+    assert any(line.startswith("DIV.too-wide") for line in browser.execute_script(OVERFLOWS))
 
 
 def test_the_first_visit_of_a_contest_page_weighs_under_500_kb(site, browser):
