@@ -1,7 +1,8 @@
 """The 龙虎榜 image of a sheet: each group's dragon side and tiger side.
 
 Each row shows rank, unit, total, change (↑2 red, ↓1 green), its marks (流动红旗, 黄旗, 约谈,
-一票否决, 未报) and, on month boards, one light per indicator with a target. The title names
+一票否决, 未报) and, on month boards, one light per indicator with a target: each column of
+lights is headed by its number and the numbers are named in a legend under the groups. The title names
 the contest, period, publication time and revision, and a sheet under notice carries a 公示稿
 mark and its deadline (公示截止, in the contest's time zone); the footnote gives the data cut-off and
 时序进度 = k(m)/12 (m the period's last month). Quarter boards list each group's red and yellow
