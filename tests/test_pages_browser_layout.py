@@ -186,6 +186,14 @@ def test_on_a_phone_no_text_is_under_12_px_and_the_sheet_scrolls_with_its_unit_c
     assert name.rect["x"] == pytest.approx(box.rect["x"], abs=1)  # the unit's name stays at the left edge
 
 
+@pytest.mark.parametrize("path", ["/rules", "/flags", "/units/371302", "/2026-Q2", "/screen"])
+def test_no_public_page_has_text_under_12_px_on_a_phone(site, browser, path):
+    open_at(browser, site + f"/contests/{CID}{path}", 390)
+    size, where = browser.execute_script(SMALLEST_TEXT)
+    assert size >= 12, where
+    assert browser.execute_script("return document.documentElement.scrollWidth") <= 390  # no sideways page
+
+
 def test_every_board_and_the_big_screen_link_the_rules(site, browser):
     rules = f"/contests/{CID}/rules"
     open_at(browser, site + f"/contests/{CID}/2026-06", 390)
