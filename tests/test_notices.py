@@ -260,3 +260,26 @@ def test_the_console_links_each_revisions_notice(app, organizer):
         link = f"/api/contests/small/notices/2026-02.{fmt}?revision=1"
         assert f'href="{link}"' in page
         assert organizer.get(link).status_code == 200
+
+
+def test_the_draft_page_offers_each_revisions_notice_and_the_interview_notices(app, organizer):
+    from arena.http.db import get_db
+    from arena.services import publishing
+
+    from arena import services
+
+    with app.app_context():
+        services.save_rules(get_db(), RULES, actor="test")  # warnings after two last places
+        publishing.publish(get_db(), "small", "2026-03", actor="test")
+    page = organizer.get("/console/contests/small/draft?period=2026-03").get_data(as_text=True)
+    documents = page[page.index('id="documents"'):page.index("</ul>", page.index('id="documents"'))]
+    assert "约谈通知（丙县，第 1 版）" in documents  # C, last in February and March, is warned
+    assert "甲县" not in documents and "乙县" not in documents
+    for link in ("/api/contests/small/notices/2026-03.docx?revision=1",
+                 "/api/contests/small/notices/2026-03.pdf?revision=1",
+                 "/api/contests/small/notices/2026-03/interview-C.docx?revision=1",
+                 "/api/contests/small/notices/2026-03/interview-C.pdf?revision=1"):
+        assert f'href="{link}"' in documents
+        assert organizer.get(link).status_code == 200, link
+    unpublished = organizer.get("/console/contests/small/draft?period=2026-02").get_data(as_text=True)
+    assert 'id="documents"' not in unpublished  # nothing published, no documents yet

@@ -317,3 +317,23 @@ def test_every_page_loads_the_period_strip_script_from_a_file(client):
     assert script.status_code == 200 and "javascript" in script.mimetype
     assert ".chips .here" in script.get_data(as_text=True)
     script.close()
+
+
+def test_the_board_card_gives_its_footnote_and_numbered_lights_as_text_and_links_the_rules(client):
+    page = html(client.get("/contests/small/2026-03"))
+    card = page[page.index('class="card board-card"'):page.index("</section>", page.index('class="card board-card"'))]
+    assert 'href="/contests/small/rules">考核细则</a>' in card
+    assert "数据截至2026年3月31日 · 时序进度25.0%（3/12）" in card
+    assert "<li><b>1</b> 投资</li>" in card and "增速" not in card  # 增速 is ranked: no target, no light
+    quarter = html(client.get("/contests/small/2026-Q1"))
+    assert 'class="lights"' not in quarter  # a quarter's board has no lights to number
+
+
+def test_the_big_screen_names_each_rows_board_numbers_its_lights_and_links_the_rules(client):
+    page = html(client.get("/contests/small/screen"))
+    assert 'href="/contests/small/rules">考核细则</a>' in page
+    rows = re.findall(r'<tr class="(dragon|tiger)">(.*?)</tr>', page, re.S)
+    assert rows and all(f'<span class="side {side}">{"龙榜" if side == "dragon" else "虎榜"}</span>' in row
+                        for side, row in rows)
+    assert '<span class="num" title="投资">1</span>' in page and "<b>1</b> 投资" in page
+    assert 'class="flag-group"' in page and '<span class="pennant">流动红旗</span><b>甲县</b>' in page

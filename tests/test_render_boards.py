@@ -266,3 +266,61 @@ def test_cache_refuses_a_publication_without_a_clean_hash(demo, tmp_path, sha):
 def test_fit(text, size, width, smallest, expected):
     got = words.fit(text, size, width, smallest)
     assert got[0] == expected[0] and got[1] == pytest.approx(expected[1])
+
+
+# ---- the lights, labelled ----
+
+DEMO_LIGHTS = ["工业技改投资", "新增规上工业企业", "省外到位资金", "一般公共预算收入", "税收占比", "实际使用外资",
+               "亿元以上新开工项目", "单位工业增加值能耗"]  # the demo's indicators with a target, in rule order
+
+
+def test_each_light_column_is_numbered_as_in_the_legend(demo):
+    from arena.render.board_plan import legend_text, light_ids, light_labels
+
+    _, contest, rows = demo
+    sheet = json.loads(rows["2026-06"]["sheet"])
+    labels = light_labels(contest, light_ids(sheet, contest))
+    assert labels == [(str(n), name) for n, name in enumerate(DEMO_LIGHTS, 1)]
+    assert legend_text(contest, light_ids(sheet, contest)).startswith("灯号：1 工业技改投资　2 新增规上工业企业")
+
+
+@pytest.mark.parametrize("size", ["phone", "screen"])
+def test_the_number_above_each_column_stands_over_its_dots(demo, size):
+    from arena.render.boards import board_pen
+
+    _, contest, rows = demo
+    pen = board_pen(json.loads(rows["2026-06"]["sheet"]), contest, size)
+    # the demo board: two groups of a dragon and a tiger row, so four headed sections of 8 lights
+    numbers = [t for t in pen._labels if t.text.isdigit() and t.color == "#6b7280" and not t.box]  # not ranks
+    rank_dot = max(d[2] for d in pen._dots)  # a light is 10 design units across where a rank's dot is 32
+    row_dots = sorted({round(x, 3) for x, _, r, _, _ in pen._dots if r == pytest.approx(rank_dot * 10 / 32)})
+    assert len(numbers) == 4 * 8
+    assert sorted({round(t.x, 3) for t in numbers}) == row_dots  # one number a column, centred on it
+    legend = [t.text for t in pen._labels if t.box == "#6b7280"]  # the legend's numbered chips
+    assert legend == [str(n) for n in range(1, 9)]
+    for name in DEMO_LIGHTS:
+        assert name in pen.texts
+    artifacts = Path(__file__).parent / "artifacts" / "boards"
+    artifacts.mkdir(parents=True, exist_ok=True)
+    (artifacts / f"lights-{size}.png").write_bytes(pen.bytes("png"))
+
+
+def test_a_quarter_board_has_no_light_numbers(demo):
+    from arena.render.boards import board_pen
+
+    _, contest, rows = demo
+    pen = board_pen(json.loads(rows["2026-Q2"]["sheet"]), contest, "phone")
+    assert "工业技改投资" not in pen.texts
+    assert not [t for t in pen._labels if t.text.isdigit() and t.color == "#6b7280"]  # no column numbers
+
+
+def test_the_screen_boards_correction_note_takes_two_lines(demo):
+    from arena.render.boards import board_pen
+
+    _, contest, rows = demo
+    note = "因兰山区一般公共预算收入数据报送有误，经核实更正后重新发布，本次更正涉及区县组第二名至第五名的名次变化。" * 2
+    pen = board_pen(dict(json.loads(rows["2026-06"]["sheet"]), revision=2, note=note), contest, "screen")
+    lines = [t for t in pen.texts if t.startswith("更正说明：") or note[20:30] in t]
+    assert lines[0].startswith("更正说明：因兰山区") and len(lines) == 2
+    assert lines[1].endswith("…")  # a note longer than two lines ends in …; the pages have it whole
+    assert words.text_width(lines[0], 20) <= 900 and words.text_width(lines[1], 20) <= 900

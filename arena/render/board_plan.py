@@ -67,6 +67,13 @@ def light_ids(sheet: dict[str, Any], contest: Contest) -> list[str]:
     return [i.id for i in contest.indicators if i.id in seen]
 
 
-def legend_text(contest: Contest, lights: list[str]) -> str:
+def light_labels(contest: Contest, lights: list[str]) -> list[tuple[str, str]]:
+    """(number, indicator name) of each light column: the board prints the number above its
+    column of dots and the pair in its legend, so a dot is read without counting."""
     names = {i.id: i.name for i in contest.indicators}
-    return "灯号依次为：" + "、".join(names[k] for k in lights)
+    return [(str(n), names[key]) for n, key in enumerate(lights, 1)]
+
+
+def legend_text(contest: Contest, lights: list[str]) -> str:
+    """The legend in one line of words, as the pages print it under the board."""
+    return "灯号：" + "　".join(f"{n} {name}" for n, name in light_labels(contest, lights))

@@ -1,7 +1,8 @@
 """The 龙虎榜 image of a sheet: each group's dragon side and tiger side.
 
 Each row shows rank, unit, total, change (↑2 red, ↓1 green), its marks (流动红旗, 黄旗, 约谈,
-一票否决, 未报) and, on month boards, one light per indicator with a target. The title names
+一票否决, 未报) and, on month boards, one light per indicator with a target: each column of
+lights is headed by its number and the numbers are named in a legend under the groups. The title names
 the contest, period, publication time and revision, and a sheet under notice carries a 公示稿
 mark and its deadline (公示截止, in the contest's time zone); the footnote gives the data cut-off and
 时序进度 = k(m)/12 (m the period's last month). Quarter boards list each group's red and yellow
@@ -19,7 +20,7 @@ from typing import Any
 from arena.engine.rules.model import Contest
 from arena.errors import BadRequest
 from arena.render import words
-from arena.render.board_plan import RED, GroupPlan, legend_text, light_ids, notice_lines, plan
+from arena.render.board_plan import RED, GroupPlan, light_ids, light_labels, notice_lines, plan
 from arena.render.canvas import Pen, check_format
 
 SIZES = ("phone", "screen")
@@ -38,6 +39,11 @@ SIDE_STYLE = {"dragon": ("龙榜", RED, GOLD, "#fff6f0"), "tiger": ("虎榜", SL
 ROW, SECTION, GROUP_HEAD, EMPTY, FLAG_LINE, GROUP_GAP = 112, 64, 88, 48, 42, 28
 NOTICE_BAND, NOTICE_PAPER, NOTICE_INK = 76, "#fff4d6", "#8d3b00"
 NOTICE_HINT = "公示期间，各单位可对本单位数据提出异议"
+# lights: a column every LIGHT_STEP units, its number above it in each side's header line
+LIGHT_STEP, LIGHT_NUMBER = 30, 20
+LEGEND_HINT = "圆点上方的数字即下列指标的序号"
+LEGEND_ROW = 34  # design units a line of the numbered legend takes
+SCREEN_LEGEND_COLUMNS = 8
 
 
 def _wrapped(lines: list[tuple[str, str]], size: float, width: float) -> list[tuple[str, str]]:
@@ -57,6 +63,11 @@ class _Board:
         self.pen, self.sheet, self.contest = pen, sheet, contest
         self.precision = contest.precision
         self.lights = light_ids(sheet, contest)
+        self.labels = light_labels(contest, self.lights)
+
+    def light_x(self, k: int) -> float:
+        """x (design units) of light column k: the last one ends at the row's right edge."""
+        return 1036 - 10 - (len(self.lights) - 1 - k) * LIGHT_STEP
 
     # one group's block, design units scaled by s from (x0, y0)
     def group(self, g: GroupPlan, x0: float, y0: float, s: float) -> None:
@@ -73,6 +84,9 @@ class _Board:
             pen.text(X(84), y + 42 * s, word, 28 * s, fg, bold=True, ha="center")
             count = self.contest.board.dragon if side == "dragon" else self.contest.board.tiger
             pen.text(X(160), y + 42 * s, f"{'前' if side == 'dragon' else '后'}{count}名", 24 * s, MUTED)
+            if units:  # each column of dots headed by its number in the legend
+                for k, (number, _) in enumerate(self.labels):
+                    pen.text(X(self.light_x(k)), y + 52 * s, number, LIGHT_NUMBER * s, MUTED, bold=True, ha="center")
             y += SECTION * s
             if not units:
                 pen.text(X(40), y + 32 * s, "（本期无）", 24 * s, MUTED)
@@ -105,8 +119,7 @@ class _Board:
         for k, key in enumerate(self.lights):
             cell = u["indicators"].get(key)
             light = cell.get("light") if isinstance(cell, dict) else None
-            cx = 1036 - 10 - (len(self.lights) - 1 - k) * 28
-            pen.dot(X(cx), y + 83 * s, 10 * s, LIGHTS.get(light or "", NO_LIGHT), hollow=light is None)
+            pen.dot(X(self.light_x(k)), y + 83 * s, 10 * s, LIGHTS.get(light or "", NO_LIGHT), hollow=light is None)
 
     def legend(self, x0: float, baseline: float, s: float) -> float:
         """The three light colours with their words; returns the x after them."""
@@ -116,6 +129,18 @@ class _Board:
             pen.text(x + 24 * s, baseline, word, 22 * s, MUTED)
             x += 60 * s
         return x
+
+    def numbered_legend(self, x0: float, top: float, width: float, columns: int, size: float) -> float:
+        """Each light's number and indicator name, in ``columns`` columns across ``width`` from
+        (x0, top); returns the y under it."""
+        pen, cell = self.pen, width / columns
+        for n, (number, name) in enumerate(self.labels):
+            r, c = divmod(n, columns)
+            x, baseline = x0 + c * cell, top + (r + 0.75) * LEGEND_ROW * size / 22
+            pen.text(x + 12 * size / 22, baseline, number, size, "#ffffff", bold=True, ha="center", box=MUTED)
+            room = cell - 36 * size / 22 - 12
+            pen.text(x + 30 * size / 22, baseline, *words.fit(name, size, room, size * 0.75), INK)
+        return top + math.ceil(len(self.labels) / columns) * LEGEND_ROW * size / 22
 
     def title_lines(self) -> tuple[str, str, str]:
         sheet = self.sheet
@@ -135,14 +160,13 @@ class _Board:
 
 def _phone(sheet: dict[str, Any], contest: Contest) -> Pen:
     groups = plan(sheet, contest)
-    lights = light_ids(sheet, contest)
     note = words.wrap(f"更正说明：{sheet['note']}", 24, 1000) if sheet.get("note") else []
     stale = words.wrap(sheet["stale_notice"], 24, 1000) if sheet.get("stale_notice") else []
-    legend = words.wrap(legend_text(contest, lights), 22, 1000) if lights else []
     notice = notice_lines(sheet, contest)
     head = (214 + (NOTICE_BAND if notice else 0) + (len(note) * 36 + 20 if note else 0)
             + (len(stale) * 36 + 20 if stale else 0))
-    foot = 40 + (44 + len(legend) * 32 if legend else 0) + 40 + 34 + 40
+    legend = math.ceil(len(light_ids(sheet, contest)) / 3)  # rows of the numbered legend
+    foot = 40 + (44 + legend * LEGEND_ROW + 8 if legend else 0) + 40 + 34 + 40
     height = math.ceil(head + sum(group_height(g) for g in groups) + foot)
     pen = Pen(PHONE_WIDTH, height)
     board = _Board(pen, sheet, contest)
@@ -178,11 +202,9 @@ def _phone(sheet: dict[str, Any], contest: Contest) -> Pen:
         y += group_height(g)
     y += 24
     if legend:
-        board.legend(40, y + 30, 1.0)
-        y += 44
-        for line in legend:
-            pen.text(40, y + 24, line, 22, MUTED)
-            y += 32
+        x = board.legend(40, y + 30, 1.0)
+        pen.text(x + 16, y + 30, LEGEND_HINT, 22, MUTED)
+        y = board.numbered_legend(40, y + 44, 1000, 3, 22) + 8
     pen.text(40, y + 40, board.footnote(), 26, INK, bold=True)
     pen.text(40, y + 78, board.provenance(), 20, MUTED)
     return pen
@@ -203,10 +225,14 @@ def _screen(sheet: dict[str, Any], contest: Contest) -> Pen:
         pen.text(40 + words.text_width(subtitle, 46) + 30, 100, notice[0], 32, RED, bold=True, box=GOLD)
         edition = f"{edition} · {notice[1]}"
     pen.text(width - 40, 102, edition, 26, "#ffe0e0", ha="right")
-    if sheet.get("note"):
-        note = " ".join(sheet["note"].split())  # one line on the screen: its first 900 px
-        pen.text(width - 40, 50, words.wrap(f"更正说明：{note}", 22, 900)[0], 22, "#ffe0e0", ha="right")
-    top, bottom, gap = 134.0, height - 64.0, 24.0
+    if sheet.get("note"):  # two lines above the edition; a longer note ends in …, the page has it whole
+        lines = words.wrap("更正说明：" + " ".join(sheet["note"].split()), 20, 900)
+        if len(lines) > 2:
+            lines = [lines[0], words.fit(lines[1] + "".join(lines[2:]), 20, 900, 20)[0]]
+        for k, line in enumerate(lines):
+            pen.text(width - 40 - (900 if k else 0), 34 + 28 * k, line, 20, "#ffe0e0", ha="left" if k else "right")
+    legend_rows = math.ceil(len(board.labels) / SCREEN_LEGEND_COLUMNS)
+    top, bottom, gap = 134.0, height - 64.0 - legend_rows * LEGEND_ROW, 24.0
     ncol = max(1, min(len(groups), 3))
     nrow = max(1, math.ceil(len(groups) / ncol))
     col_w = (width - gap * (ncol + 1)) / ncol
@@ -224,9 +250,10 @@ def _screen(sheet: dict[str, Any], contest: Contest) -> Pen:
         pen.text(width - 40, bottom + 42, words.wrap(sheet["stale_notice"], 22, room)[0], 22, "#a11111",
                  bold=True, ha="right")
     elif board.lights:
-        hint = "每个圆点是一项有目标的指标，次序同成绩单"
-        x = board.legend(width - 40 - 180 - words.text_width(hint, 20) - 10, bottom + 42, 1.0)
-        pen.text(x + 10, bottom + 42, hint, 20, MUTED)
+        x = board.legend(width - 40 - 180 - words.text_width(LEGEND_HINT, 20) - 10, bottom + 42, 1.0)
+        pen.text(x + 10, bottom + 42, LEGEND_HINT, 20, MUTED)
+    if board.lights:
+        board.numbered_legend(40, bottom + 58, width - 80, SCREEN_LEGEND_COLUMNS, 22)
     return pen
 
 

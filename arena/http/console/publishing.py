@@ -5,6 +5,7 @@ scheduler make."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -101,6 +102,13 @@ def publications_page(contest_id: str):
     return render_template("console/publications.html", contest=row, model=model, by_period=by_period)
 
 
+def _warned(publication: dict) -> list[dict[str, str]]:
+    """The units the newest revision warns (约谈): each one's 约谈通知 is offered beside the 通报."""
+    from arena.render.notice_text import warned_units
+
+    return [{"unit": u["unit"], "name": u["name"]} for _, u in warned_units(json.loads(publication["sheet"]))]
+
+
 def _page(row: dict, model, period: str, **extra: Any):
     db = get_db()
     try:
@@ -112,6 +120,7 @@ def _page(row: dict, model, period: str, **extra: Any):
         extra.setdefault("stale", staleness.of(db, model.id, made[-1]))
         extra.setdefault("dependants", staleness.dependants(db, model.id, period))
         extra.setdefault("correction_note", made[-1]["note"] or "")
+        extra["warned"] = _warned(publications.get(db, model.id, period, made[-1]["revision"]))
     same = None  # would publishing the draft now change the newest revision? decided as publish decides
     if sheet is not None and made:
         same = publishing.same_sheet(sheet, publications.get(db, model.id, period, made[-1]["revision"]))

@@ -17,7 +17,7 @@ from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.http.web import data
 from arena.render import words
-from arena.render.board_plan import light_ids
+from arena.render.board_plan import light_ids, light_labels
 
 TEMPLATES = Path(__file__).parent / "templates"
 LIGHT_CLASS = {"green": "lg", "yellow": "ly", "red": "lr"}
@@ -77,6 +77,8 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
         "stale_notice": staleness.public_notice(db, cid, pub.row),
         "notice": words.notice_line(pub.sheet, pub.contest.timezone), "notices": data.notices(db, cid),
         "vetoes": data.veto_reasons(db, pub),
+        # the board's numbered light legend as text: on a phone the 1080-px image shrinks it to 5 px
+        "light_legend": light_labels(pub.contest, light_ids(pub.sheet, pub.contest)),
     }
 
 
