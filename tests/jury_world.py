@@ -50,3 +50,29 @@ def make_judges(db, contest: str | None = "zs") -> None:
 def scores_of(judge: str, unit: str) -> dict[str, float]:
     cx, sx = SCORES[judge][unit]
     return {"cx": cx, "sx": sx}
+
+
+def jury_app(tmp_path, judges=JUDGES):
+    """An app on the showcase contest with signed-in-able judge accounts (tests/console_client.py)
+    and an organizer (zhangsan); TOTP off, as the console tests have it."""
+    from arena import create_app, services
+    from arena.http.db import get_db
+    from console_client import make_account
+
+    app = create_app({"DATABASE": str(tmp_path / "arena.db"), "SECRET_KEY": "test-secret", "TESTING": True,
+                      "REQUIRE_TOTP": False})
+    with app.app_context():
+        services.save_rules(get_db(), SHOWCASE, actor="setup")
+    for username in judges:
+        make_account(app, "judge", JUDGE_NAMES[username], username, contest="zs")
+    make_account(app, "organizer", "考核办张三", "zhangsan")
+    return app
+
+
+def open_jury(app, judges=JUDGES, seed=42) -> int:
+    from arena.http.db import get_db
+    from arena.services import juries
+
+    with app.app_context():
+        return juries.open_jury(get_db(), "zs", indicator="xczs", period="2026-03", judges=list(judges),
+                                order_seed=seed, actor="user zhangsan (考核办张三)")["id"]

@@ -70,7 +70,7 @@ API = {
 # "anyone may GET": every role gets the same answer, never 401/403/5xx.
 # "own sign-in": the console signs in with its session cookie; a bearer token changes nothing.
 PAGES = {"/console": "own sign-in", "/login": "own sign-in", "/logout": "own sign-in", "/account": "own sign-in",
-         "/me": "own sign-in", "/report": "own sign-in", "": "anyone may GET"}
+         "/me": "own sign-in", "/report": "own sign-in", "/jury": "own sign-in", "": "anyone may GET"}
 SAMPLES = {"cid": "small", "contest_id": "small", "period": "2026-02", "unit": "A", "code": "A", "fmt": "png",
            "filename": "no-such-file.css", "version": "1", "username": "nobody", "ident": "1", "submission_id": "1", "jid": "1",
            "name": "x.pdf"}

@@ -29,6 +29,7 @@ def init_app(app: Flask) -> None:
     from arena.http.console import (audit, auth, contests, objections, publishing, reminders, results,  # noqa: F401
                                     review, rules)
     from arena.http.console import account, door, me, me_objections, people, report  # noqa: F401  (/login, /account, /me, /report)
+    from arena.http.console import jury  # noqa: F401  (/jury: the judges' phone page)
 
     app.session_interface = auth.ConsoleSession()
     app.register_blueprint(bp)

@@ -1,0 +1,86 @@
+"""The judges' phone page /jury/<id> through the Flask test client: only its judge gets in, a
+change is saved at once and is there after a reload, bad scores are refused in JSON that names
+the criterion, submit locks the page; nobody else's scores are ever on it. The real browser at
+390 px is tests/test_jury_browser.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from console_client import csrf_of, sign_in
+from jury_world import JUDGES, UNITS, jury_app, open_jury, scores_of
+
+
+@pytest.fixture
+def japp(tmp_path):
+    return jury_app(tmp_path)
+
+
+def judge_client(app, username):
+    client = app.test_client()
+    assert sign_in(client, username).status_code == 302
+    return client
+
+
+def test_a_judge_signs_in_to_its_jury_and_its_scores_survive_a_reload(japp):
+    jid = open_jury(japp)
+    c = judge_client(japp, "judge1")
+    assert c.get("/jury").headers["Location"].endswith(f"/jury/{jid}")  # one jury: straight to it
+    page = c.get(f"/jury/{jid}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "现场展示" in text and "兰山区" in text and "创新性" in text
+    assert "<script>" not in text and 'src="/console/static/jury.js"' in text  # no inline script (CSP)
+    assert "script-src" not in page.headers["Content-Security-Policy"] or "'unsafe-inline'" not in page.headers[
+        "Content-Security-Policy"]
+    token = csrf_of(text)
+    r = c.post(f"/jury/{jid}/sheets/371302", data={"csrf_token": token, "cx": "33.5"})
+    assert r.status_code == 200 and r.get_json() == {"unit": "371302", "scores": {"cx": 33.5}, "total": None}
+    r = c.post(f"/jury/{jid}/sheets/371302", data={"csrf_token": token, "sx": "50"})
+    assert r.get_json()["total"] == 83.5
+    again = c.get(f"/jury/{jid}").get_data(as_text=True)
+    assert 'value="33.5"' in again and 'value="50"' in again and "83.5" in again
+
+
+def test_bad_scores_are_refused_in_json_naming_the_criterion_and_nothing_is_saved(japp):
+    jid = open_jury(japp)
+    c = judge_client(japp, "judge1")
+    token = csrf_of(c.get(f"/jury/{jid}").get_data(as_text=True))
+    for data, words in (({"cx": "41"}, "0 to 40"), ({"sx": "-2"}, "0 to 60"), ({"cx": "abc"}, "number"),
+                        ({"zz": "3"}, "not a criterion")):
+        r = c.post(f"/jury/{jid}/sheets/371302", data={"csrf_token": token, **data})
+        assert r.status_code == 422 and words in str(r.get_json()["error"]["details"])
+    assert c.post(f"/jury/{jid}/sheets/371302", data={"cx": "3"}).status_code == 403  # no CSRF token
+    assert 'value=""' in c.get(f"/jury/{jid}").get_data(as_text=True)
+
+
+def test_submit_locks_the_page_and_an_incomplete_submit_says_what_is_missing(japp):
+    jid = open_jury(japp)
+    c = judge_client(japp, "judge1")
+    token = csrf_of(c.get(f"/jury/{jid}").get_data(as_text=True))
+    r = c.post(f"/jury/{jid}/submit", data={"csrf_token": token}, follow_redirects=True)
+    assert "没有提交" in r.get_data(as_text=True)
+    for unit in UNITS:
+        c.post(f"/jury/{jid}/sheets/{unit}", data={"csrf_token": token, **scores_of("judge1", unit)})
+    r = c.post(f"/jury/{jid}/submit", data={"csrf_token": token}, follow_redirects=True)
+    text = r.get_data(as_text=True)
+    assert "已提交并锁定" in text and "disabled" in text and 'id="submit-sheets"' not in text
+    assert c.post(f"/jury/{jid}/sheets/371302", data={"csrf_token": token, "cx": "1"}).status_code == 409
+
+
+def test_another_judge_sees_only_its_own_sheet_and_others_are_kept_out(japp):
+    from console_client import make_account
+
+    jid = open_jury(japp)
+    one = judge_client(japp, "judge1")
+    token = csrf_of(one.get(f"/jury/{jid}").get_data(as_text=True))
+    one.post(f"/jury/{jid}/sheets/371302", data={"csrf_token": token, "cx": "37.25"})
+    two = judge_client(japp, "judge2")
+    assert "37.25" not in two.get(f"/jury/{jid}").get_data(as_text=True)
+    make_account(japp, "judge", "评委九", "judge9")
+    assert judge_client(japp, "judge9").get(f"/jury/{jid}").status_code == 403
+    org = japp.test_client()
+    sign_in(org, "zhangsan")
+    assert org.get(f"/jury/{jid}").status_code == 403
+    assert japp.test_client().get(f"/jury/{jid}").status_code == 302  # to /login
+    assert "/login?next=/jury/" in japp.test_client().get(f"/jury/{jid}").headers["Location"]
