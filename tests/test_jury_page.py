@@ -84,3 +84,37 @@ def test_another_judge_sees_only_its_own_sheet_and_others_are_kept_out(japp):
     assert org.get(f"/jury/{jid}").status_code == 403
     assert japp.test_client().get(f"/jury/{jid}").status_code == 302  # to /login
     assert "/login?next=/jury/" in japp.test_client().get(f"/jury/{jid}").headers["Location"]
+
+
+def close_all(app, jid):
+    from arena.http.db import get_db
+    from arena.services import juries
+
+    with app.app_context():
+        db = get_db()
+        for judge in JUDGES:
+            for unit in UNITS:
+                juries.save_sheet(db, "zs", jid, unit, scores_of(judge, unit), judge=judge, actor=judge)
+            juries.submit(db, "zs", jid, judge=judge, actor=judge)
+        juries.close(db, "zs", jid, actor="user zhangsan (考核办张三)")
+
+
+def test_the_reveal_waits_for_the_close_then_strikes_the_dropped_totals(japp):
+    jid = open_jury(japp)
+    public = japp.test_client()
+    before = public.get(f"/contests/zs/juries/{jid}")
+    assert before.status_code == 404 and "评审尚未结束" in before.get_data(as_text=True)
+    close_all(japp, jid)
+    page = public.get(f"/contests/zs/juries/{jid}")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    # 371311: judge1 60 dropped low, judge2 70 kept, judge3 80 dropped high; x 70
+    section = text[text.index('id="reveal-371311"'):]
+    section = section[:section.index("</section>")]
+    assert "<s>60.00</s>" in section and "<s>80.00</s>" in section and "<s>70.00</s>" not in section
+    assert "去掉最低分" in section and "去掉最高分" in section and "70.00" in section and "罗庄区" in section
+    ranking = text[text.index('id="ranking-county"'):]
+    assert ranking.index("兰山区") < ranking.index("罗庄区")  # 80 before 70
+    assert "<script>" not in text and "reveal.js" in text
+    closed = judge_client(japp, "judge1").get(f"/jury/{jid}").get_data(as_text=True)
+    assert "评审已结束" in closed and 'value="30"' in closed  # its own sheet, read-only
