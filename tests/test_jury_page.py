@@ -118,3 +118,21 @@ def test_the_reveal_waits_for_the_close_then_strikes_the_dropped_totals(japp):
     assert "<script>" not in text and "reveal.js" in text
     closed = judge_client(japp, "judge1").get(f"/jury/{jid}").get_data(as_text=True)
     assert "评审已结束" in closed and 'value="30"' in closed  # its own sheet, read-only
+
+
+def test_a_judge_makes_its_own_token_at_account_and_scores_through_the_api(japp):
+    import re
+
+    jid = open_jury(japp)
+    c = judge_client(japp, "judge2")
+    token = csrf_of(c.get("/account").get_data(as_text=True))
+    r = c.post("/account/tokens", data={"csrf_token": token, "name": "评委乙的平板"})
+    assert r.status_code == 201
+    secret = re.search(r'<code id="new-token">([^<]+)</code>', r.get_data(as_text=True)).group(1)
+    api = japp.test_client()
+    r = api.put(f"/api/contests/zs/juries/{jid}/sheets/371311", json={"scores": {"cx": 25, "sx": 45}},
+                headers={"Authorization": f"Bearer {secret}"})
+    assert r.status_code == 200 and r.get_json()["total"] == 70
+    assert "371311" in c.get(f"/jury/{jid}").get_data(as_text=True)
+    mine = api.get(f"/api/contests/zs/juries/{jid}", headers={"Authorization": f"Bearer {secret}"}).get_json()["mine"]
+    assert mine == {"judge": "judge2", "submitted": False, "sheets": {"371311": {"cx": 25.0, "sx": 45.0}}}
