@@ -182,3 +182,7 @@ def test_the_fast_path_scores_a_jury_as_the_definition_does():
     results = {"2026-03": {"u1": {"xczs": 78.3333333333, "gdp": 1}, "u2": {"xczs": 99.99, "gdp": 2},
                            "u3": {"xczs": 12.125, "gdp": 3}}}
     assert score(contest, "2026-03", results) == scalar_path.score(contest, "2026-03", results)
+
+
+def test_a_score_too_large_for_a_float_is_a_problem_not_a_crash():
+    assert score_problems(CRITERIA, {"cx": 10 ** 400, "sx": 1})[0]["field"] == "scores.cx"

@@ -34,12 +34,19 @@ def score_problems(criteria: Sequence[Criterion], scores: Mapping[str, object], 
                 problems.append({"field": f"scores.{c.id}", "message": f"{c.name} ({c.id}) has no score"})
             continue
         v = scores[c.id]
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)) or not _finite(v):
             problems.append({"field": f"scores.{c.id}", "message": f"{c.name} ({c.id}) must be a number"})
         elif not 0 <= v <= c.max:
             problems.append({"field": f"scores.{c.id}",
                              "message": f"{c.name} ({c.id}) must be from 0 to {c.max:g}, not {v:g}"})
     return problems
+
+
+def _finite(v: int | float) -> bool:
+    try:
+        return math.isfinite(v)
+    except OverflowError:  # an int too large for a float
+        return False
 
 
 def judge_total(criteria: Sequence[Criterion], scores: Mapping[str, float]) -> float:

@@ -139,6 +139,10 @@ def open_jury(db, contest_id: str, *, indicator: Any, period: Any, judges: Any, 
     return juries.get(db, ident)
 
 
+def _zone(db, contest_id: str) -> str:
+    return contest_rules(db, contest_id)[0].timezone
+
+
 def _criteria(jury: dict) -> tuple[Criterion, ...]:
     return tuple(Criterion(c["id"], c["name"], c["max"]) for c in jury["criteria"])
 
@@ -173,7 +177,7 @@ def save_sheet(db, contest_id: str, jury_id: int, unit: str, scores: Any, *, jud
         problems = score_problems(_criteria(jury), scores, complete=False)
         if problems:
             raise ValidationFailed(f"评分有 {len(problems)} 处问题，没有保存", problems)
-        when = clock.iso(clock.now("Asia/Shanghai"))
+        when = clock.iso(clock.now(_zone(db, contest_id)))
         juries.save_scores(db, jury["id"], seat["username"], unit, scores, when)
     return juries.scores(db, jury["id"], seat["username"]).get(seat["username"], {}).get(unit, {})
 
@@ -193,7 +197,7 @@ def submit(db, contest_id: str, jury_id: int, *, judge: str, actor: str) -> dict
                     for u in jury["presentation"] for c in criteria if c.id not in mine.get(u, {})]
         if problems:
             raise ValidationFailed(f"还有 {len(problems)} 项没有打分，不能提交", problems)
-        when = clock.iso(clock.now("Asia/Shanghai"))
+        when = clock.iso(clock.now(_zone(db, contest_id)))
         juries.set_submitted(db, jury["id"], seat["username"], when)
         audit.record(db, actor=actor, action="jury.submit", contest=jury["contest"], target=f"jury {jury['id']}",
                      detail={"judge": seat["username"]}, now=when)
@@ -213,7 +217,7 @@ def reopen(db, contest_id: str, jury_id: int, *, judge: Any, reason: Any, actor:
         if seat["submitted_at"] is None:
             raise Conflict(f"评委 {seat['username']} 还没有提交，无需重新开放", [{"field": "judge",
                                                                               "message": "not submitted"}])
-        when = clock.iso(clock.now("Asia/Shanghai"))
+        when = clock.iso(clock.now(_zone(db, contest_id)))
         juries.set_submitted(db, jury["id"], seat["username"], None)
         audit.record(db, actor=actor, action="jury.reopen", contest=jury["contest"], target=f"jury {jury['id']}",
                      detail={"judge": seat["username"], "reason": reason.strip(),
