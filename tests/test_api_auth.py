@@ -17,6 +17,7 @@ from api_world import ROLES, World, assert_error_body, build_world
 RANK = {"anyone": 0, "unit": 1, "organizer": 2, "admin": 3}
 ROLE_RANK = {"anonymous": 0, "unit_a": 1, "unit_b": 1, "organizer": 2, "admin": 3}
 EMPTY_BODY = 415  # a POST or PUT without a body: its content type is refused
+NOT_A_JUDGE = {"anonymous": 401, "unit_a": 403, "unit_b": 403, "organizer": 403, "admin": 403}
 API = {
     "/api/contests": {"GET": ("anyone", 200), "POST": ("organizer", EMPTY_BODY)},
     "/api/contests/<cid>": {"GET": ("anyone", 200)},
@@ -53,6 +54,13 @@ API = {
     "/api/contests/<cid>/objections/<int:ident>/files/<path:name>": {"GET": ("unit", 404)},  # no objection 1
     "/api/contests/<cid>/publications/<period>/final": {"POST": ("organizer", 409)},  # the world has no notice
     "/api/audit": {"GET": ("organizer", 200)},
+    # juries: the small contest has none (404); judges only score and submit, refused before the body
+    "/api/contests/<cid>/juries": {"GET": ("anyone", 200), "POST": ("organizer", EMPTY_BODY)},
+    "/api/contests/<cid>/juries/<int:jid>": {"GET": ("anyone", 404)},
+    "/api/contests/<cid>/juries/<int:jid>/sheets/<unit>": {"PUT": ("anyone", NOT_A_JUDGE)},
+    "/api/contests/<cid>/juries/<int:jid>/submit": {"POST": ("anyone", NOT_A_JUDGE)},
+    "/api/contests/<cid>/juries/<int:jid>/reopen": {"POST": ("organizer", EMPTY_BODY)},
+    "/api/contests/<cid>/juries/<int:jid>/close": {"POST": ("organizer", 404)},
     "/api/tokens": {"GET": ("admin", 200), "POST": ("admin", EMPTY_BODY)},
     "/api/tokens/<int(max=9223372036854775807):token_id>": {"DELETE": ("admin", 200)},
     "/api/whoami": {"GET": ("anyone", 200)},
@@ -62,9 +70,9 @@ API = {
 # "anyone may GET": every role gets the same answer, never 401/403/5xx.
 # "own sign-in": the console signs in with its session cookie; a bearer token changes nothing.
 PAGES = {"/console": "own sign-in", "/login": "own sign-in", "/logout": "own sign-in", "/account": "own sign-in",
-         "/me": "own sign-in", "/report": "own sign-in", "": "anyone may GET"}
+         "/me": "own sign-in", "/report": "own sign-in", "/jury": "own sign-in", "": "anyone may GET"}
 SAMPLES = {"cid": "small", "contest_id": "small", "period": "2026-02", "unit": "A", "code": "A", "fmt": "png",
-           "filename": "no-such-file.css", "version": "1", "username": "nobody", "ident": "1", "submission_id": "1",
+           "filename": "no-such-file.css", "version": "1", "username": "nobody", "ident": "1", "submission_id": "1", "jid": "1",
            "name": "x.pdf"}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")

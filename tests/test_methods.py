@@ -20,7 +20,7 @@ def points(ind, values, month="2026-03", weight=None):
 
 
 def test_every_method_is_in_the_table_with_its_formula():
-    assert set(METHODS) == {"completion", "rank", "efficacy", "bands", "formula"}
+    assert set(METHODS) == {"completion", "rank", "efficacy", "bands", "formula", "jury"}
     assert all("weight" in fn.__doc__ or "x" in fn.__doc__ for fn in METHODS.values())
 
 

@@ -65,6 +65,12 @@ def _load_demo() -> str:
     print(f"demo contest {contest.id} ({contest.name}): rules version {saved['version']}, "
           f"{len(raw)} result rows (inserted {counts['inserted']}, updated {counts['updated']}, "
           f"unchanged {counts['unchanged']})")
+    from arena.services import demo_jury
+
+    showcase = demo_jury.load_showcase(db)
+    print(f"demo showcase contest {demo_jury.SHOWCASE_ID} ({showcase['contest'].name}): {demo_jury.MONTH} judged by "
+          f"{len(showcase['accounts'])} judges over {len(showcase['jury']['presentation'])} units, closed "
+          f"(jury {showcase['jury']['id']}, draw seed {showcase['jury']['order_seed']})")
     done, waiting = _publish_demo_year(db, contest)
     print(f"published {len(done)} periods of the demo year, each at its due moment; database {settings['DATABASE']}")
     for moment, periods in waiting:
@@ -78,8 +84,10 @@ def _load_demo() -> str:
     print(f"  {me} board {contest.id} 2026-06 -o board.png")
     print("demo accounts (sign in at /login; the demo turns TOTP off: ARENA_REQUIRE_TOTP=0, "
           "so no second factor is asked for):")
-    for account in demo.demo_accounts(db):
+    for account in demo.demo_accounts(db) + showcase["accounts"]:
         print(f"  {account['username']:<10} {account['password']:<22} {account['role']} ({account['name']})")
+    print(f"the showcase jury's reveal (揭晓) on the big screen: /contests/{demo_jury.SHOWCASE_ID}/juries/"
+          f"{showcase['jury']['id']}; a judge's phone page: /jury/{showcase['jury']['id']} (sign in as judge1)")
     return contest.id
 
 

@@ -117,8 +117,14 @@ def _formula(col: VecColumn) -> np.ndarray | None:
     return evaluate_column(ind.formula, names, len(xs))
 
 
+def _jury(col: VecColumn) -> np.ndarray | None:
+    full = math.fsum(c.max for c in col.indicator.criteria)
+    return col.weight * col.x / full
+
+
 VEC_METHODS: dict[str, Callable[[VecColumn], np.ndarray | None]] = {
     "completion": _completion, "rank": _rank, "efficacy": _efficacy, "bands": _bands, "formula": _formula,
+    "jury": _jury,
 }
 
 

@@ -20,6 +20,7 @@ from functools import cached_property
 from typing import Any, Callable, Mapping
 
 from arena.engine.formula import FormulaError
+from arena.engine.jury import jury_points
 from arena.engine.numbers import round_half_up
 from arena.engine.periods import month_number
 from arena.engine.rules.model import Indicator, Lights
@@ -205,12 +206,19 @@ def formula(col: Column) -> dict[str, float]:
     return out
 
 
+def jury(col: Column) -> dict[str, float]:
+    """P = weight * x / (sum of the criteria's max); x is the jury's trimmed mean of the
+    judges' totals (engine/jury.py), stored as the unit's value when the jury closed."""
+    return {u: jury_points(x, col.weight, col.indicator.criteria) for u, x in col.values.items()}
+
+
 METHODS: Mapping[str, Callable[[Column], dict[str, float]]] = {
     "completion": completion,
     "rank": rank,
     "efficacy": efficacy,
     "bands": bands,
     "formula": formula,
+    "jury": jury,
 }
 
 

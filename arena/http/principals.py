@@ -14,7 +14,8 @@ from datetime import datetime
 from arena.engine.reporting import ORGANIZER, department_reporter, unit_reporter
 from arena.store import tokens, users
 
-RANK = {"anonymous": 0, "unit": 1, "department": 1, "organizer": 2, "admin": 3}
+# a judge may do what anyone may, and score the juries it sits on (arena.services.juries checks that)
+RANK = {"anonymous": 0, "judge": 0, "unit": 1, "department": 1, "organizer": 2, "admin": 3}
 
 
 @dataclass(frozen=True)
@@ -58,7 +59,10 @@ def principal_for(db, token: str, now: datetime) -> Principal | None:
         return None
     if row["owner"] is not None and users.get(db, row["owner"])["disabled_at"] is not None:
         return None  # disabling revokes them too; this holds even for a row revoked by hand
-    return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"], department=row["department"])
+    # a judge sits on juries by username: its token speaks for its account
+    account = users.get(db, row["owner"])["username"] if row["role"] == "judge" else None
+    return Principal(row["role"], row["id"], row["name"], row["contest"], row["unit"], department=row["department"],
+                     account=account)
 
 
 def reporter_id(who: Principal) -> str | None:

@@ -73,6 +73,12 @@ def how_scored(ind: Indicator) -> str:
         return (f"{METHOD_NAMES['formula']}：得分 = {ind.expr}，限定在 0 至{top}。式中 value 为完成值，target 为"
                 "进度目标，ratio 为完成率，rank 为组内名次，n 为参评单位数，min、max、mean 为本组完成值的最小、"
                 "最大、平均值，weight 为权重。")
+    if ind.method == "jury":
+        crit = "、".join(f"{c.name}（{_num(c.max)} 分）" for c in ind.criteria)
+        trim = f"去掉 {ind.trim} 个最高分和 {ind.trim} 个最低分后" if ind.trim else ""
+        full = _num(sum(c.max for c in ind.criteria))
+        return (f"{METHOD_NAMES['jury']}：评委按{crit}打分，每位评委的合计分{trim}取平均为 x，"
+                f"得分 = 权重 × x ÷ {full}。")
     return METHOD_NAMES.get(ind.method, ind.method)
 
 

@@ -46,6 +46,8 @@ def issue(db, *, role: str, name: str, actor: str, contest: str | None = None, u
         raise _problem("unit", "a unit token needs --unit CODE and --contest ID")
     if role != "unit" and unit:
         raise _problem("unit", "only a unit token names a unit")
+    if role == "judge" and owner is None:
+        raise _problem("role", "a judge token belongs to a judge account: sign in as the judge and make it at /account")
     if role == "department" and (not department or not contest):
         raise _problem("department", "a department token needs --department ID and --contest ID")
     if role != "department" and department:
@@ -91,12 +93,12 @@ def list_tokens(db, owner: int | None = None) -> list[dict[str, Any]]:
 
 def _within_owner(owner: dict, role: str, contest: str | None, unit: str | None) -> None:
     """Same role or lower (admin > organizer > unit), the owner's contest and unit scope kept."""
-    rank = {"unit": 1, "department": 1, "organizer": 2, "admin": 3}
+    rank = {"judge": 0, "unit": 1, "department": 1, "organizer": 2, "admin": 3}
     if owner["disabled_at"] is not None:
         raise _problem("owner", f"账号 {owner['username']} 已停用，不能生成令牌")
     if owner["role"] not in rank:
         raise _problem("owner", f"{owner['role']} 账号暂无接口权限，不能生成令牌")
-    if rank.get(role, 99) > rank[owner["role"]] or (rank[owner["role"]] == 1 and role != owner["role"]):
+    if rank.get(role, 99) > rank[owner["role"]] or (rank[owner["role"]] <= 1 and role != owner["role"]):
         raise _problem("role", f"令牌的角色 {role} 高于账号 {owner['username']} 的角色 {owner['role']}")
     if owner["contest"] is not None and contest != owner["contest"]:
         raise _problem("contest", f"账号 {owner['username']} 只管比赛 {owner['contest']}，令牌也只能限于它")

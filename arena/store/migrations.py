@@ -330,6 +330,73 @@ CYCLE: tuple[str, ...] = (
 )
 
 
+# Version 5: juries of showcase contests (展示擂台赛). A jury is one indicator and month of a
+# contest, its criteria and trim as they stood when it opened, the presentation order drawn
+# from a recorded seed, and its judges (accounts, by username); each judge's scores are kept
+# per unit and criterion, and at close the tally (every total, which were dropped, x) is kept
+# with it. Tokens gain the judge role (a judge's token names its account: owner is required).
+JURY: tuple[str, ...] = (
+    """CREATE TABLE juries (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        contest TEXT NOT NULL REFERENCES contests(id),
+        indicator TEXT NOT NULL,
+        period TEXT NOT NULL,
+        criteria TEXT NOT NULL,
+        trim INTEGER NOT NULL CHECK (trim >= 0),
+        order_seed INTEGER NOT NULL,
+        presentation TEXT NOT NULL,
+        status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'closed')),
+        opened_by TEXT NOT NULL,
+        opened_at TEXT NOT NULL,
+        closed_by TEXT,
+        closed_at TEXT,
+        tally TEXT,
+        UNIQUE (contest, indicator, period)
+    )""",
+    """CREATE TABLE jury_judges (
+        jury INTEGER NOT NULL REFERENCES juries(id),
+        username TEXT NOT NULL COLLATE NOCASE,
+        position INTEGER NOT NULL,
+        submitted_at TEXT,
+        PRIMARY KEY (jury, username)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE jury_scores (
+        jury INTEGER NOT NULL REFERENCES juries(id),
+        username TEXT NOT NULL COLLATE NOCASE,
+        unit TEXT NOT NULL,
+        criterion TEXT NOT NULL,
+        score REAL NOT NULL,
+        saved_at TEXT NOT NULL,
+        PRIMARY KEY (jury, username, unit, criterion),
+        FOREIGN KEY (jury, username) REFERENCES jury_judges (jury, username)
+    ) WITHOUT ROWID""",
+    """CREATE TABLE tokens_v5 (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        name TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('admin', 'organizer', 'department', 'unit', 'judge')),
+        contest TEXT,
+        unit TEXT,
+        sha256 TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        owner INTEGER REFERENCES users(id),
+        department TEXT,
+        CHECK (role != 'unit' OR (unit IS NOT NULL AND contest IS NOT NULL)),
+        CHECK (role = 'unit' OR unit IS NULL),
+        CHECK (role != 'department' OR (department IS NOT NULL AND contest IS NOT NULL)),
+        CHECK (role = 'department' OR department IS NULL),
+        CHECK (role != 'judge' OR owner IS NOT NULL)
+    )""",
+    """INSERT INTO tokens_v5 (id, name, role, contest, unit, sha256, created_at, created_by, expires_at, revoked_at,
+       owner, department)
+       SELECT id, name, role, contest, unit, sha256, created_at, created_by, expires_at, revoked_at, owner, department
+       FROM tokens""",
+    "DROP TABLE tokens",
+    "ALTER TABLE tokens_v5 RENAME TO tokens",
+)
+
 # Weeks (周调度): publications may hold a week's dispatch, kind 'week'. A CHECK cannot be
 # altered, so the table is rebuilt with its triggers and its covering index; status and
 # notice_until now come before the sheet in each row (see CYCLE's index for why that matters).
@@ -370,5 +437,6 @@ MIGRATIONS: tuple[Migration, ...] = (
     TOKENS,  # 2: API tokens and the failed-attempt counter
     _v3_accounts,  # 3: accounts, sessions, the audit's hash chain
     CYCLE,  # 4: submissions, evidence, objections, the outbox, notice, department tokens
-    WEEKS,  # 7 once JURY and PROGRAMMES land: publications of kind week
+    JURY,  # 5: juries, judges' sheets
+    WEEKS,  # 6: publications of kind week (周调度)
 )

@@ -15,7 +15,7 @@ import sqlite_utils
 from arena.errors import NotFound
 from arena.store.db import fetch_dicts, require_transaction, storable_int
 
-ROLES = ("admin", "organizer", "department", "unit")
+ROLES = ("admin", "organizer", "department", "unit", "judge")
 
 _COLUMNS = "id, name, role, contest, unit, department, created_at, created_by, expires_at, revoked_at, owner"
 

@@ -16,7 +16,7 @@ from arena.engine.rules.problems import Problem, format_path
 
 # keys that only one method reads; anywhere else they are a mistake
 METHOD_ONLY = {"step": "rank", "floor": "rank", "base": "efficacy", "of": "bands", "bands": "bands",
-               "otherwise": "bands", "expr": "formula"}
+               "otherwise": "bands", "expr": "formula", "criteria": "jury", "trim": "jury"}
 
 
 def _num(x: Any) -> bool:
@@ -177,7 +177,9 @@ class Checks:
         for key in ind:
             if method and key in METHOD_ONLY and METHOD_ONLY[key] != method:
                 self.add(p + (key,), f"{key} belongs to method {METHOD_ONLY[key]}; this indicator's method is {method}")
-        for key, needs in (("bands", "bands"), ("expr", "formula")):
+        if method == "jury":
+            self.jury(p, ind, by)
+        for key, needs in (("bands", "bands"), ("expr", "formula"), ("criteria", "jury")):
             if method == needs and key not in ind:
                 self.add(p + (key,), f"method {method} needs {key}")
         if method == "rank" and _num(ind.get("floor")) and weights and ind["floor"] >= min(weights):
@@ -207,6 +209,25 @@ class Checks:
                 shown = ", ".join(missing[:10]) + (f" and {len(missing) - 10} more" if len(missing) > 10 else "")
                 self.add(p + ("targets" if targets else "target",), f"this indicator needs a target for every unit "
                          f"that scores it; none for {shown}: set target, or add them to targets")
+
+    def jury(self, p: tuple, ind: dict[str, Any], by: Any) -> None:
+        """A jury's criteria ids once each; its scores come from judges, so it is higher-better, has no
+        target, and is reported by the organizer (the jury's close stores x)."""
+        seen: dict[str, int] = {}
+        for j, crit in _items(ind.get("criteria")):
+            cid = crit.get("id")
+            if isinstance(cid, str):
+                if cid in seen:
+                    self.add(p + ("criteria", j, "id"), f"criterion {cid} is listed twice (also criteria[{seen[cid]}])")
+                seen.setdefault(cid, j)
+        if ind.get("better", "higher") != "higher":
+            self.add(p + ("better",), "a jury's totals are better when higher: leave better out")
+        for key in ("target", "targets", "progress", "lights"):
+            if key in ind:
+                self.add(p + (key,), f"method jury scores judges' totals, not a completion: {key} does not apply")
+        if by is not None and by != "organizer":
+            self.add(p + ("reported_by",), "a jury's value is stored when the jury closes: leave reported_by out "
+                     "(or organizer)")
 
     def bands(self, p: tuple, bands: Any, better: str, full: float | None) -> None:
         """at_least thresholds strictly falling (better: higher), at_most strictly rising (lower)."""

@@ -82,7 +82,7 @@ def _lights(d: dict[str, Any]) -> model.Lights:
 
 def _indicator(x: dict[str, Any], groups: dict[str, str], formula: Formula | None,
                reporter: str) -> model.Indicator:
-    kw = {k: v for k, v in x.items() if k not in ("weight", "targets", "progress", "bands", "lights")}
+    kw = {k: v for k, v in x.items() if k not in ("weight", "targets", "progress", "bands", "lights", "criteria")}
     kw.setdefault("reported_by", reporter)
     weight = x["weight"] if isinstance(x["weight"], dict) else {g: x["weight"] for g in groups}
     progress = x.get("progress", "none")
@@ -90,6 +90,7 @@ def _indicator(x: dict[str, Any], groups: dict[str, str], formula: Formula | Non
     bands = tuple(model.Band(b.get("at_least", b.get("at_most")), b["points"]) for b in x.get("bands", ()))
     return model.Indicator(**kw, weight=model.frozen_map(weight), targets=model.frozen_map(x.get("targets")),
                            progress=progress, bands=bands, formula=formula,
+                           criteria=tuple(model.Criterion(**c) for c in x.get("criteria", ())),
                            lights=_lights(x["lights"]) if "lights" in x else None)
 
 

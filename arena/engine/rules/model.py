@@ -45,11 +45,19 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Criterion:
+    """One criterion of a jury: each judge scores it from 0 to ``max``."""
+    id: str
+    name: str
+    max: float
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     name: str
     weight: Mapping[str, float]  # group id -> full points; a group not here does not score it
-    method: str  # completion | rank | efficacy | bands | formula
+    method: str  # completion | rank | efficacy | bands | formula | jury
     unit: str = ""
     better: str = "higher"  # higher | lower
     target: float | None = None  # annual target T for every unit
@@ -66,6 +74,8 @@ class Indicator:
     formula: Any = field(default=None, compare=False, repr=False)  # compiled by formula.py
     lights: Lights | None = None  # the indicator's own, replacing the contest's entirely
     reported_by: str = "organizer"  # a department id | unit | organizer (the file's default applied)
+    criteria: tuple[Criterion, ...] = ()  # jury only
+    trim: int = 0  # jury only: totals dropped at each end
 
     def annual_target(self, unit_code: str) -> float | None:
         """T for this unit: its ``targets`` entry, else ``target``, else None."""

@@ -19,7 +19,7 @@ from arena.engine.rules.schema_fields import (Bool, CodeMap, Int, Month, Num, Pr
 SLUG = r"[a-z0-9-]{1,64}\Z"
 IDENT = r"[a-z][a-z0-9_]{0,63}\Z"
 CODE = r"[A-Za-z0-9_-]{1,64}\Z"  # unit codes and group ids: they appear in URLs
-METHODS = ("completion", "rank", "efficacy", "bands", "formula")
+METHODS = ("completion", "rank", "efficacy", "bands", "formula", "jury")
 
 
 class Strict(Schema):
@@ -87,6 +87,13 @@ class Band(Strict):
     points = Num(required=True, validate=or_more(0))
 
 
+class Criterion(Strict):
+    """One criterion of a jury (method jury): each judge scores it from 0 to max."""
+    id = Text(required=True, validate=matches(IDENT, "id: start with a-z, then a-z, 0-9 or _"))
+    name = Text(name_problem, required=True)
+    max = Num(required=True, validate=above(0))
+
+
 class Indicator(Strict):
     id = Text(required=True, validate=matches(IDENT, "id: start with a-z, then a-z, 0-9 or _"))
     name = Text(name_problem, required=True)
@@ -107,6 +114,8 @@ class Indicator(Strict):
     expr = Text()
     lights = nested(Lights)
     reported_by = Text(validate=matches(r"[a-z][a-z0-9_]{0,63}\Z", "a department id, unit or organizer"))
+    criteria = list_of(nested(Criterion), validate=validate.Length(1, 20, error="must list 1 to 20 criteria"))
+    trim = Int(validate=validate.Range(0, 10, error="must be from 0 to 10"))
 
 
 class Adjustment(Strict):

@@ -325,3 +325,122 @@ class Objection(Schema):
     answered_at = nullable(fields.String())
     answer_revision = nullable(fields.Integer(metadata={"description": "the revision an upheld answer made"}))
     files = req(fields.List(fields.Nested(EvidenceFile)))
+
+
+# -- juries (展示擂台赛) ----------------------------------------------------------------------
+
+class JuryRequest(Schema):
+    indicator = req(fields.String(validate=validate.Length(min=1, max=100), metadata={
+        "description": "an indicator with method jury"}))
+    period = req(fields.String(validate=validate.Length(min=1, max=20), metadata={"example": "2026-03"}))
+    judges = req(fields.List(fields.String(validate=validate.Length(min=1, max=100)),
+                             validate=validate.Length(min=1, max=50), metadata={"description": "judge usernames"}))
+    order_seed = fields.Integer(strict=True, allow_none=True, metadata={
+        "description": "the draw's seed (0 to 2**53 - 1); left out, one is drawn and recorded"})
+
+
+class JurySheetRequest(Schema):
+    scores = req(fields.Dict(keys=fields.String(), values=fields.Raw(), metadata={
+        "description": "criterion id -> score within 0..max; some or all of them (saved as it goes)"}))
+
+
+class JuryReopenRequest(Schema):
+    judge = req(fields.String(validate=validate.Length(min=1, max=100)))
+    reason = req(fields.String(validate=validate.Length(min=1, max=2000)))
+
+
+class JuryCriterion(Schema):
+    id = req(fields.String())
+    name = req(fields.String())
+    max = req(fields.Float())
+
+
+class JuryPlace(Schema):
+    position = req(fields.Integer(metadata={"description": "1: presents first (抽签)"}))
+    unit = req(fields.String())
+    name = req(fields.String())
+
+
+class JuryJudge(Schema):
+    username = req(fields.String())
+    submitted = req(fields.Boolean())
+    submitted_at = nullable(fields.String())
+    scored = fields.Integer(metadata={"description": "before the close: scores given so far"})
+    of = fields.Integer(metadata={"description": "before the close: scores to give"})
+
+
+
+class JuryMine(Schema):
+    judge = req(fields.String())
+    submitted = req(fields.Boolean())
+    sheets = req(fields.Dict(keys=fields.String(), values=fields.Dict(keys=fields.String(), values=fields.Float()),
+                             metadata={"description": "unit -> criterion -> score"}))
+
+
+class JuryTotal(Schema):
+    judge = req(fields.String())
+    name = req(fields.String())
+    total = req(fields.Float())
+    scores = req(fields.Dict(keys=fields.String(), values=fields.Float()))
+    dropped = nullable(fields.String(validate=validate.OneOf(["low", "high"])))
+
+
+class JuryTallyUnit(Schema):
+    position = req(fields.Integer())
+    unit = req(fields.String())
+    name = req(fields.String())
+    group = req(fields.String())
+    totals = req(fields.List(fields.Nested(JuryTotal)))
+    x = req(fields.Float(metadata={"description": "the trimmed mean: the unit's result value"}))
+    points = req(fields.Float())
+
+
+class JuryRanked(Schema):
+    rank = req(fields.Integer())
+    unit = req(fields.String())
+    name = req(fields.String())
+    x = req(fields.Float())
+    points = req(fields.Float())
+
+
+class JuryRanking(Schema):
+    group = req(fields.String())
+    name = req(fields.String())
+    units = req(fields.List(fields.Nested(JuryRanked)))
+
+
+class JuryTally(Schema):
+    units = req(fields.List(fields.Nested(JuryTallyUnit), metadata={"description": "in the drawn order"}))
+    ranking = req(fields.List(fields.Nested(JuryRanking)))
+
+
+class Jury(Schema):
+    id = req(fields.Integer())
+    contest = req(fields.String())
+    indicator = req(fields.String())
+    period = req(fields.String())
+    criteria = req(fields.List(fields.Nested(JuryCriterion)))
+    trim = req(fields.Integer())
+    status = req(fields.String(validate=validate.OneOf(["open", "closed"])))
+    order_seed = req(fields.Integer())
+    order = req(fields.List(fields.Nested(JuryPlace)))
+    judges = req(fields.List(fields.Nested(JuryJudge)))
+    opened_at = req(fields.String())
+    closed_at = nullable(fields.String())
+    mine = fields.Nested(JuryMine, metadata={"description": "a judge's own sheets, before the close"})
+    tally = fields.Nested(JuryTally, metadata={"description": "after the close"})
+
+
+class JuryListed(Schema):
+    id = req(fields.Integer())
+    indicator = req(fields.String())
+    period = req(fields.String())
+    status = req(fields.String(validate=validate.OneOf(["open", "closed"])))
+    opened_at = req(fields.String())
+    closed_at = nullable(fields.String())
+
+
+class JurySheet(Schema):
+    unit = req(fields.String())
+    scores = req(fields.Dict(keys=fields.String(), values=fields.Float()))
+    total = nullable(fields.Float(metadata={"description": "null until every criterion has a score"}))

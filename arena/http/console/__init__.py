@@ -28,7 +28,9 @@ def init_app(app: Flask) -> None:
     # the view modules attach their routes to ``bp`` when imported
     from arena.http.console import (audit, auth, contests, objections, publishing, reminders, results,  # noqa: F401
                                     review, rules)
+    from arena.http.console import juries  # noqa: F401  (评审: the organizers' side of showcase juries)
     from arena.http.console import account, door, me, me_objections, people, report  # noqa: F401  (/login, /account, /me, /report)
+    from arena.http.console import jury  # noqa: F401  (/jury: the judges' phone page)
 
     app.session_interface = auth.ConsoleSession()
     app.register_blueprint(bp)

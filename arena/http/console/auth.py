@@ -145,7 +145,7 @@ def signin():
 def safe_next(target: str | None) -> str | None:
     """Only a path of ours: never another site (an open redirect), never a control character
     (a newline in a Location header is refused by werkzeug, or splits the header)."""
-    if (not target or not target.startswith(("/console", "/me", "/account", "/report")) or target.startswith("//")
+    if (not target or not target.startswith(("/console", "/me", "/account", "/report", "/jury")) or target.startswith("//")
             or "\\" in target or not target.isprintable()):
         return None
     parts = urlsplit(target)

@@ -45,6 +45,8 @@ def home_of(user: dict) -> str:
         return url_for("console.home")
     if user["role"] == "department":
         return url_for("door.report")
+    if user["role"] == "judge":
+        return url_for("door.jury_list")
     return url_for("door.me") if user["role"] == "unit" else url_for("door.account")
 
 

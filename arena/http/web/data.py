@@ -17,7 +17,7 @@ from arena.engine.rules.model import Contest
 from arena.errors import NotFound
 from arena.render import words
 from arena.services.publishing import frozen_sheet
-from arena.store import contests, publications, results
+from arena.store import contests, juries, publications, results
 
 
 @dataclass(frozen=True)
@@ -220,6 +220,8 @@ def page_texts(db) -> str:
         parts += [c.name, *c.groups.values(), *c.departments.values(), *(u.name for u in c.units),
                   *(f"{i.name}{i.unit}" for i in c.indicators), *(a.name for a in c.adjustments)]
         parts += [r["note"] or "" for r in publications.list_all(db, c.id)]
+        parts += [t["name"] for j in juries.listed(db, c.id, status="closed") for r in j["tally"]["units"]
+                  for t in r["totals"]]  # the judges' names on a jury's reveal
     return "".join(parts)
 
 

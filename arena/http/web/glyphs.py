@@ -12,7 +12,7 @@ from arena.render import fonts, webfont
 HERE = Path(__file__).resolve().parent
 # besides the templates, these write Chinese onto the pages (labels, notices, the 考核细则)
 WORDS = ("render/words.py", "render/rules_words.py", "services/staleness.py", "http/web/pages.py",
-         "http/web/data.py")
+         "http/web/data.py", "http/web/reveal.py")
 
 
 @lru_cache(maxsize=1)

@@ -95,6 +95,14 @@ def screen(cid: str):
     return _html(pages.render("screen.html", LiveLinks(), **context))
 
 
+@bp.get("/contests/<cid>/juries/<int:jid>")
+def jury_reveal(cid: str, jid: int):
+    """The reveal of a closed jury on the big screen (arena.http.web.reveal)."""
+    from arena.http.web.reveal import reveal_context
+
+    return _html(pages.render("reveal.html", LiveLinks(), **reveal_context(_db(), cid, jid)))
+
+
 @bp.get("/contests/<cid>/screen/version")
 def screen_version(cid: str):
     db = _db()
