@@ -161,3 +161,23 @@ def test_verify_confirms_every_publication_of_the_demo_year(db):
     assert periods.index("2026-Q1") == periods.index("2026-03") + 1
     checks = [publishing.verify(db, contest.id, p) for p in periods]
     assert all(c["ok"] for c in checks), [c for c in checks if not c["ok"]]
+
+
+def test_a_publication_written_by_the_stdlib_encoder_still_verifies(small, monkeypatch):
+    # orjson and the stdlib spell very small numbers differently (0.00001, 1e-05); revisions
+    # stored before orjson must still verify byte for byte
+    tiny = [{"unit": "C", "key": "gdp", "period": "2026-02", "value": 0.00001}]
+    services.import_results(small, "small", json.dumps(tiny).encode(), fmt="json", actor="t")
+    monkeypatch.setattr(services, "sheet_json", services.legacy_sheet_json)
+    publishing.publish(small, "small", "2026-02", actor="t", now=NOW)
+    monkeypatch.undo()
+    stored = published_bytes(small, "2026-02")
+    assert "1e-05" in stored
+    sheet = json.loads(stored)
+    assert services.sheet_json(sheet) != stored and json.loads(services.sheet_json(sheet)) == sheet
+    assert publishing.verify(small, "small", "2026-02", 1)["ok"]
+
+
+def test_the_sheet_text_is_compact_utf8_in_key_order():
+    sheet = {"unit": "甲县", "b": [1, 2.5, None, True], "a": {"z": -0.0, "y": "引号\"与\\"}}
+    assert services.sheet_json(sheet) == json.dumps(sheet, ensure_ascii=False, separators=(",", ":"))

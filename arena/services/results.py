@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+
+import orjson
 from typing import Any
 
 from arena.engine.periods import Period, PeriodError, parse_period
@@ -106,5 +108,15 @@ def draft(db, contest_id: str, period: str) -> dict[str, Any]:
 
 
 def sheet_json(sheet: dict[str, Any]) -> str:
-    """The canonical JSON text of a sheet: UTF-8, Chinese unescaped, stable key order."""
+    """The canonical JSON text of a sheet: UTF-8, Chinese unescaped, stable key order.
+
+    orjson writes a national sheet (10 MB) in a tenth of the standard encoder's time, which was
+    a fifth of publishing. Unlike ``allow_nan=False`` it would write NaN as null: the engine
+    never lets one into a sheet (values, ratios and formulas are checked finite on the way)."""
+    return orjson.dumps(sheet).decode()
+
+
+def legacy_sheet_json(sheet: dict[str, Any]) -> str:
+    """The text the standard encoder wrote for publications stored before orjson; it differs
+    only in how very small numbers are spelt (1e-05 where orjson writes 0.00001)."""
     return json.dumps(sheet, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
