@@ -16,7 +16,7 @@ from typing import AbstractSet, Mapping, Sequence
 
 from arena.engine.methods import competition_ranks
 from arena.engine.numbers import round_half_up_list
-from arena.engine.rules.model import Board, FlagRule
+from arena.engine.rules.model import Board, Cards, FlagRule
 
 
 @dataclass(frozen=True)
@@ -119,3 +119,35 @@ def warned_units(history: Sequence[Mapping[str, int]], group_size: int, months: 
     recent = history[-months:]
     lasts = [{u for u, b in bottom_ranks(ranks).items() if b == 1} for ranks in recent]
     return set.intersection(*lasts)
+
+
+def position_cards(ranks: Mapping[str, int], vetoed: AbstractSet[str], cards: Cards) -> dict[str, str | None]:
+    """位次牌: red first (bottom rank <= red, or vetoed), then yellow (bottom rank <= yellow),
+    then blue (rank <= blue); one card at most, so where blue meets red or yellow in a small
+    group the warning wins. Ties share, as the board counts from the bottom."""
+    if not cards.position:
+        return {u: None for u in ranks}
+    bottom = bottom_ranks(ranks)
+    shown: dict[str, str | None] = {}
+    for unit, r in ranks.items():
+        if unit in vetoed or (cards.red_bottom is not None and bottom[unit] <= cards.red_bottom):
+            shown[unit] = "red"
+        elif cards.yellow_bottom is not None and bottom[unit] <= cards.yellow_bottom:
+            shown[unit] = "yellow"
+        elif cards.blue_top is not None and r <= cards.blue_top:
+            shown[unit] = "blue"
+        else:
+            shown[unit] = None
+    return shown
+
+
+def progress_card(change: int | None, cards: Cards) -> str | None:
+    """进位牌: blue for rising ``rose`` places or more, red for falling ``fell`` or more; none
+    without a change (the first scored month, or a unit not ranked the month before)."""
+    if change is None:
+        return None
+    if cards.rose is not None and change >= cards.rose:
+        return "blue"
+    if cards.fell is not None and -change >= cards.fell:
+        return "red"
+    return None

@@ -151,6 +151,8 @@ def _unit_rows(scorer: _Scorer, p: Period, group: str) -> list[dict[str, Any]]:
     prev_period = _previous(scorer, p)
     prev = scorer.standing(prev_period) if prev_period else None
     sides = awards.board_sides(ranks, st.vetoed, contest.board)
+    cards = contest.cards if p.kind == "month" else None
+    position = awards.position_cards(ranks, st.vetoed, cards) if cards else {}
     months = [scorer.month(m) for m in scorer.scored_in(p)]
     warned = _warned(scorer, p, members) if p.kind == "month" else set()
     red = scorer.red_flags(p, group) if p.kind == "quarter" else set()
@@ -185,6 +187,8 @@ def _unit_rows(scorer: _Scorer, p: Period, group: str) -> list[dict[str, Any]]:
         }
         if p.kind in ("half", "year"):
             row["red_flags"] = sum(u in flags for flags in won)
+        if cards is not None:
+            row["cards"] = {"position": position[u], "progress": awards.progress_card(row["change"], cards)}
         rows.append(row)
     return rows
 

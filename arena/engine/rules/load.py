@@ -109,6 +109,18 @@ def _weekly(r: dict[str, Any]) -> model.Weekly | None:
     return model.Weekly(indicators=tuple(ids), **w.get("publish", {}))
 
 
+def _cards(r: dict[str, Any]) -> model.Cards | None:
+    if "cards" not in r:
+        return None
+    c = r["cards"]
+    pos, prog = c.get("position", {}), c.get("progress", {})
+    return model.Cards(
+        blue_top=pos.get("blue", {}).get("top"), yellow_bottom=pos.get("yellow", {}).get("bottom"),
+        red_bottom=pos.get("red", {}).get("bottom"), rose=prog.get("blue", {}).get("rose"),
+        fell=prog.get("red", {}).get("fell"), position="position" in c,
+        labels=model.frozen_map({**model.CARD_LABELS, **c.get("labels", {})}))
+
+
 def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
     """The model from checked data, defaults applied: a single weight covers every group."""
     c, groups = r["contest"], r["groups"]
@@ -134,5 +146,6 @@ def build(r: dict[str, Any], formulas: dict[int, Formula]) -> model.Contest:
         reporting=model.Reporting(**{k: tuple(v) if k == "remind" else v for k, v in r.get("reporting", {}).items()}),
         letterhead=model.Letterhead(**{"office": _office(c["name"]), **r.get("letterhead", {})}),
         weekly=_weekly(r),
+        cards=_cards(r),
         **extra,
     )

@@ -162,6 +162,23 @@ class Weekly:
     at: str = "09:00"
 
 
+CARD_LABELS = {"blue": "先进", "yellow": "提醒", "red": "警告"}
+
+
+@dataclass(frozen=True)
+class Cards:
+    """红黄蓝 cards (RULES.md "红黄蓝 cards"): the position card's places (blue from the top,
+    yellow and red from the bottom; None: that colour is not given), the progress card's places
+    moved (rose, fell), and the shown names of the colours."""
+    blue_top: int | None = None
+    yellow_bottom: int | None = None
+    red_bottom: int | None = None
+    rose: int | None = None
+    fell: int | None = None
+    position: bool = True  # False: the file has no position block, so no position cards at all
+    labels: Mapping[str, str] = field(default_factory=lambda: frozen_map(CARD_LABELS))
+
+
 @dataclass(frozen=True)
 class Contest:
     id: str
@@ -186,6 +203,7 @@ class Contest:
     reporting: Reporting = Reporting()
     letterhead: Letterhead = Letterhead()
     weekly: Weekly | None = None  # None: no weekly dispatch, and no week may be reported
+    cards: Cards | None = None  # None: no 红黄蓝 cards, and month rows carry no "cards" key
     # what the file says but probably does not mean: {"path", "line", "message"}, by line
     warnings: tuple[Mapping[str, Any], ...] = field(default=(), compare=False)
 

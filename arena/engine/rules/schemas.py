@@ -209,6 +209,41 @@ class Weekly(Strict):
     indicators = list_of(Text(), validate=validate.Length(min=1, error="must list at least one indicator"))
 
 
+class Top(Strict):
+    top = Int(required=True, validate=or_more(1))
+
+
+class Bottom(Strict):
+    bottom = Int(required=True, validate=or_more(1))
+
+
+class Rose(Strict):
+    rose = Int(required=True, validate=or_more(1))
+
+
+class Fell(Strict):
+    fell = Int(required=True, validate=or_more(1))
+
+
+class PositionCards(Strict):
+    """位次牌 by the month's rank: blue from the top, yellow and red from the bottom."""
+    blue, yellow, red = nested(Top), nested(Bottom), nested(Bottom)
+
+
+class ProgressCards(Strict):
+    """进位牌 by the places moved since the previous scored month."""
+    blue, red = nested(Rose), nested(Fell)
+
+
+class CardLabels(Strict):
+    blue, yellow, red = Text(name_problem), Text(name_problem), Text(name_problem)
+
+
+class Cards(Strict):
+    """红黄蓝 cards (亮牌): a position card and a progress card each scored month (双亮牌)."""
+    position, progress, labels = nested(PositionCards), nested(ProgressCards), nested(CardLabels)
+
+
 class Letterhead(Strict):
     """The 通报's 版头 and 版记 (render/notice_*): who issues it, its 发文字号 prefix, 主送, 抄送."""
     office = Text(name_problem)
@@ -233,6 +268,7 @@ class Rules(Strict):
     reporting = nested(Reporting)
     letterhead = nested(Letterhead)
     weekly = nested(Weekly)
+    cards = nested(Cards)
 
 
 def flatten(messages: Any, path: tuple = ()) -> Iterator[tuple[tuple, str]]:

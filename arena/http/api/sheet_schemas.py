@@ -7,6 +7,11 @@ from marshmallow import Schema, fields, validate
 from arena.http.api.schemas import SHA, Group, nullable, req
 
 
+class Cards(Schema):
+    position = nullable(fields.String(validate=validate.OneOf(["blue", "yellow", "red"])))
+    progress = nullable(fields.String(validate=validate.OneOf(["blue", "red"])))
+
+
 class UnitRow(Schema):
     unit = req(fields.String())
     name = req(fields.String())
@@ -21,6 +26,8 @@ class UnitRow(Schema):
     adjustments = req(fields.Dict(keys=fields.String(), values=fields.Float()))
     board = nullable(fields.String(validate=validate.OneOf(["dragon", "tiger"])))
     red_flags = fields.Integer(metadata={"description": "half and year sheets: red flags won in its quarters"})
+    cards = fields.Nested(Cards, metadata={"description": "month sheets of rules with `cards`: the 位次牌 and "
+                                                          "进位牌 (RULES.md \"红黄蓝 cards\"); their names are the rules'"})
 
 
 class SheetGroup(Schema):
