@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from arena.engine.rules.model import Contest
+from arena.engine.rules.model import CARD_LABELS, Contest
 from arena.render import words
 
 RED = "#b71c1c"
@@ -77,3 +77,17 @@ def light_labels(contest: Contest, lights: list[str]) -> list[tuple[str, str]]:
 def legend_text(contest: Contest, lights: list[str]) -> str:
     """The legend in one line of words, as the pages print it under the board."""
     return "灯号：" + "　".join(f"{n} {name}" for n, name in light_labels(contest, lights))
+
+
+def card_words(cards: dict[str, Any] | None, contest: Contest) -> list[tuple[str, str]]:
+    """A row's 红黄蓝 cards as (word, colour): 位次·<name> for the position card, 进位·<name> or
+    退位·<name> for the progress card, each colour named as the rules name it."""
+    if not cards:
+        return []
+    labels = contest.cards.labels if contest.cards else CARD_LABELS
+    shown = []
+    if cards.get("position"):
+        shown.append((f"位次·{labels[cards['position']]}", cards["position"]))
+    if cards.get("progress"):
+        shown.append((f"{'进位' if cards['progress'] == 'blue' else '退位'}·{labels[cards['progress']]}", cards["progress"]))
+    return shown

@@ -20,7 +20,7 @@ from typing import Any
 from arena.engine.rules.model import Contest
 from arena.errors import BadRequest
 from arena.render import words
-from arena.render.board_plan import RED, GroupPlan, light_ids, light_labels, notice_lines, plan
+from arena.render.board_plan import RED, GroupPlan, card_words, light_ids, light_labels, notice_lines, plan
 from arena.render.canvas import Pen, check_format
 
 SIZES = ("phone", "screen")
@@ -34,6 +34,7 @@ LIGHTS = {"green": "#2e9d57", "yellow": "#f2b01e", "red": "#d93a3a"}
 NO_LIGHT = "#c4c9d0"
 BADGES = {"red_flag": "#c62828", "yellow_flag": "#f2b01e", "warning": "#ef6c00", "vetoed": "#212121",
           "missing": "#9e9e9e"}
+CARD_BOXES = {"blue": "#1565c0", "yellow": "#f2b01e", "red": "#c62828"}
 SIDE_STYLE = {"dragon": ("龙榜", RED, GOLD, "#fff6f0"), "tiger": ("虎榜", SLATE, "#ffffff", "#f2f4f7")}
 
 ROW, SECTION, GROUP_HEAD, EMPTY, FLAG_LINE, GROUP_GAP = 112, 64, 88, 48, 42, 28
@@ -115,6 +116,9 @@ class _Board:
         for flag, word in words.flag_words(u.get("flags", [])):
             text_colour = INK if flag == "yellow_flag" else "#ffffff"
             pen.text(X(x), y + 90 * s, word, 22 * s, text_colour, box=BADGES[flag])
+            x += words.text_width(word, 22) + 26
+        for word, colour in card_words(u.get("cards"), self.contest):  # 红黄蓝 cards, by the rules' names
+            pen.text(X(x), y + 90 * s, word, 22 * s, INK if colour == "yellow" else "#ffffff", box=CARD_BOXES[colour])
             x += words.text_width(word, 22) + 26
         for k, key in enumerate(self.lights):
             cell = u["indicators"].get(key)

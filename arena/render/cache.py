@@ -20,7 +20,7 @@ from arena.services.publishing import frozen_sheet
 from arena.support.atomic import write_atomic
 
 # Bumped when a drawing changes, so files cached by an older layout are not served again.
-RENDER_VERSION = 11  # 11: board lights numbered, with a numbered legend; the screen board's note on two lines; 10: workbooks show targets and 完成率, numeric columns hold no text; 9: the year board's flag tally sorted and named; 8: workbooks print on A4 landscape, heat map headers go across; 7: a sheet under notice says 公示稿
+RENDER_VERSION = 12  # 12: 红黄蓝 cards on boards and workbooks; 11: board lights numbered, with a numbered legend; the screen board's note on two lines; 10: workbooks show targets and 完成率, numeric columns hold no text; 9: the year board's flag tally sorted and named; 8: workbooks print on A4 landscape, heat map headers go across; 7: a sheet under notice says 公示稿
 NOTICE_VERSION = 1  # the same for the notices (notice_text, notice_docx, notice_pdf)
 _KEY = re.compile(r"^[0-9a-zA-Z][0-9a-zA-Z._-]{0,150}$")
 

@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from arena.engine.periods import parse_period
-from arena.engine.rules.model import Contest
+from arena.engine.rules.model import CARD_LABELS, Contest
 from arena.render import words
 
 _NUMERALS = "一二三四五六七八九十"
@@ -156,16 +156,20 @@ def _flags(sheet: dict[str, Any]) -> list[Para]:
     return out
 
 
-def _cards(sheet: dict[str, Any]) -> list[Para]:
-    """Cards (红黄蓝牌) are a later issue: said only when the sheet carries them."""
-    shown = []
-    for g in sheet["groups"]:
-        for u in g["units"]:
-            cards = u.get("cards") or []
-            names = [c.get("name") if isinstance(c, Mapping) else str(c) for c in cards]
-            if any(names):
-                shown.append(f"{u['name']}（{_listing([n for n in names if n])}）")
-    return [Para(f"本期亮牌情况：{'；'.join(shown)}。")] if shown else []
+def _cards(sheet: dict[str, Any], contest: Contest) -> list[Para]:
+    """The month's 红黄蓝 cards, colour by colour, each named as the rules name it."""
+    labels = contest.cards.labels if contest.cards else CARD_LABELS
+    out = []
+    for kind, title, colours in (("position", "位次牌", ("blue", "yellow", "red")), ("progress", "进位牌", ("blue", "red"))):
+        holders = {c: [u["name"] for g in sheet["groups"] for u in g["units"]
+                       if (u.get("cards") or {}).get(kind) == c] for c in colours}
+        parts = [f"{COLOUR_WORDS[c]}牌（{labels[c]}）{_listing(names)}" for c, names in holders.items() if names]
+        if parts:
+            out.append(Para(f"{title}：{'；'.join(parts)}。"))
+    return out
+
+
+COLOUR_WORDS = {"blue": "蓝", "yellow": "黄", "red": "红"}
 
 
 def _warnings(sheet: dict[str, Any], contest: Contest, last_months: Mapping[str, Sequence[str]]) -> list[Para]:
@@ -267,7 +271,7 @@ def sheet_notice(sheet: dict[str, Any], contest: Contest, *, previous: dict[str,
     else:
         body.append(Para(f"{next(section)}、流动红旗和黄旗", "heading1"))
         body += _flags(sheet) + _vetoes(sheet)
-    cards = _cards(sheet)
+    cards = _cards(sheet, contest)
     if cards:
         body.append(Para(f"{next(section)}、亮牌情况", "heading1"))
         body += cards

@@ -82,6 +82,28 @@ def how_scored(ind: Indicator) -> str:
     return METHOD_NAMES.get(ind.method, ind.method)
 
 
+def cards_words(contest: Contest) -> list[str]:
+    """The 红黄蓝 cards in words, each colour by the rules' own name (亮牌, 双亮牌)."""
+    c = contest.cards
+    if c is None:
+        return []
+    name = c.labels
+    position = [part for part, n in (
+        (f"红牌（{name['red']}）：本组倒数第 {c.red_bottom} 名以内或被一票否决", c.red_bottom if c.red_bottom else 0),
+        (f"黄牌（{name['yellow']}）：本组倒数第 {c.yellow_bottom} 名以内且未得红牌", c.yellow_bottom or 0),
+        (f"蓝牌（{name['blue']}）：本组前 {c.blue_top} 名且未被否决", c.blue_top or 0)) if n]
+    if c.position and not c.red_bottom:
+        position.insert(0, f"红牌（{name['red']}）：被一票否决")
+    lines = []
+    if c.position:
+        lines.append("位次牌，每月按本组名次亮一张（红牌优先，其次黄牌、蓝牌，名次并列同牌）：" + "；".join(position))
+    progress = [part for part, n in ((f"蓝牌（{name['blue']}）：较上月上升 {c.rose} 位及以上", c.rose),
+                                     (f"红牌（{name['red']}）：较上月下降 {c.fell} 位及以上", c.fell)) if n]
+    if progress:
+        lines.append("进位牌，每月按名次变化亮一张（首个计分月不亮）：" + "；".join(progress))
+    return lines
+
+
 def rules_outline(contest: Contest) -> dict[str, Any]:
     """Everything the 考核细则 page shows, as rows and sentences."""
     reporters = {"unit": "各单位自行报送", "organizer": "考核办"}
@@ -116,6 +138,7 @@ def rules_outline(contest: Contest) -> dict[str, Any]:
     rp = contest.reporting
     return {
         "indicators": indicators, "adjustments": adjustments, "ties": ties, "flags": flags,
+        "cards": cards_words(contest),
         "warning": (f"连续 {aw.last_place_months} 个计分月在本组排名末位（本组不少于 3 个单位）的，予以约谈"
                     if aw.last_place_months else None),
         "board": f"龙虎榜：各组前 {contest.board.dragon} 名上龙榜（被否决的单位除外），后 {contest.board.tiger} 名上虎榜",

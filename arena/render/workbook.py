@@ -12,14 +12,14 @@ import io
 import re
 import zipfile
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Mapping
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from arena.engine.rules.model import Contest
+from arena.engine.rules.model import CARD_LABELS, Contest
 from arena.render import words
 
 FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
@@ -29,6 +29,10 @@ CHANGE_FORMAT = '"↑"0;"↓"0;"—"'
 HEADER_ROW = 6
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
+CARD_COLOURS = {"blue": "蓝", "yellow": "黄", "red": "红"}
+CARD_FILLS = {"blue": "90CAF9", "yellow": "FFE082", "red": "EF9A9A"}
 
 
 def _fill(colour: str) -> PatternFill:
@@ -63,6 +67,8 @@ def _columns(sheet: dict[str, Any], contest: Contest) -> list[tuple[str, str, st
         cols += [(f"{a.name}", "adjustment", a.id) for a in contest.adjustments if not a.veto]
     if sheet["kind"] in ("half", "year"):
         cols.append(("流动红旗（面）", "red_flags", None))
+    if any("cards" in u for g in sheet["groups"] for u in g["units"]):  # 红黄蓝 cards (双亮牌)
+        cols += [("位次牌", "card", "position"), ("进位牌", "card", "progress")]
     return cols
 
 
@@ -90,7 +96,7 @@ def _title_rows(ws, sheet: dict[str, Any], contest: Contest, group: dict[str, An
         ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=max(width, 1))
 
 
-def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str) -> None:
+def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str, card_labels: Mapping[str, str]) -> None:
     flags = "、".join(w for _, w in words.flag_words(u.get("flags", [])))
     fixed = (u["rank"], u["unit"], u["name"], u["total"], u.get("change"), flags,
              words.BOARD_WORDS.get(u.get("board") or "", ""))
@@ -134,6 +140,11 @@ def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str) -> None:
             cell.number_format = number_format
         elif what == "red_flags":
             cell.value = u.get("red_flags", 0)
+        elif what == "card":
+            colour = (u.get("cards") or {}).get(key)
+            if colour:  # the colour's name from the rules, on the colour
+                cell.value = f"{CARD_COLOURS[colour]}牌·{card_labels[colour]}"
+                cell.fill = _fill(CARD_FILLS[colour])
 
 
 def _print_setup(ws) -> None:
@@ -169,7 +180,7 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
             ws.column_dimensions[get_column_letter(c)].width = 24 if c == 3 else 14 if c > len(FIXED) else 10
         ws.row_dimensions[HEADER_ROW].height = 48
         for r, u in enumerate(group["units"], HEADER_ROW + 1):
-            _unit_row(ws, r, u, cols, number_format)
+            _unit_row(ws, r, u, cols, number_format, contest.cards.labels if contest.cards else CARD_LABELS)
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)  # header row and rank, code, unit
         _print_setup(ws)
     legend = wb.create_sheet("说明")

@@ -17,7 +17,7 @@ from arena.engine.periods import parse_period
 from arena.errors import NotFound
 from arena.http.web import data
 from arena.render import words
-from arena.render.board_plan import light_ids, light_labels
+from arena.render.board_plan import card_words, light_ids, light_labels
 
 TEMPLATES = Path(__file__).parent / "templates"
 LIGHT_CLASS = {"green": "lg", "yellow": "ly", "red": "lr"}
@@ -34,7 +34,7 @@ def environment() -> jinja2.Environment:
         light_class=lambda light: LIGHT_CLASS.get(light or "", ""),
         board_word=lambda side: words.BOARD_WORDS.get(side or "", ""),
         kind=lambda period: parse_period(period).kind,
-        week_span=words.week_span, lag=words.lag_text,
+        week_span=words.week_span, lag=words.lag_text, card_words=card_words,
     )
     return env
 
@@ -79,6 +79,7 @@ def period_context(db, cid: str, period: str | None = None) -> dict[str, Any]:
         "vetoes": data.veto_reasons(db, pub),
         # the board's numbered light legend as text: on a phone the 1080-px image shrinks it to 5 px
         "light_legend": light_labels(pub.contest, light_ids(pub.sheet, pub.contest)),
+        "has_cards": any("cards" in row for g in pub.sheet["groups"] for row in g["units"]),
     }
 
 
@@ -89,7 +90,7 @@ def week_context(db, cid: str, pub: data.Published) -> dict[str, Any]:
         "precision": pub.contest.precision, "indicators": pub.sheet["indicators"],
         "periods": list(data.newest_revisions(db, cid)), "revisions": data.revisions(db, cid, pub.period),
         "flags": None, "latest": False, "stale_notice": None, "notice": None, "notices": data.notices(db, cid),
-        "vetoes": {},
+        "vetoes": {}, "has_cards": False,
     }
 
 
