@@ -30,16 +30,6 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file")
     load.add_argument("--note", help="why the rules changed")
 
-    prog = sub.add_parser("programme", help="the year's list across contests (全年列榜单)").add_subparsers(
-        dest="sub", required=True)
-    pl = prog.add_parser("load", help="save a programme file (its contests must exist)")
-    pl.add_argument("file")
-    ps = prog.add_parser("show", help="the programme's list: the published one, or the draft from the years so far")
-    ps.add_argument("programme")
-    pp = prog.add_parser("publish", help="freeze the list (every contest's year published); a change needs --note")
-    pp.add_argument("programme")
-    pp.add_argument("--note", help="更正说明, required for a correction")
-
     res = sub.add_parser("results", help="result rows").add_subparsers(dest="sub", required=True)
     imp = res.add_parser("import", help="import results from CSV, Excel (.xlsx) or JSON: all rows or none")
     imp.add_argument("file")

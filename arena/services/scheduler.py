@@ -37,7 +37,7 @@ def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | 
     contest that fails goes to ``failed`` (default: the log) and the others are published. Then
     the reminders owed at ``now`` through ``outlets`` (channels.Outlets; None: none), whose
     (queued, delivery) go to ``reminded``; their failures never stop the pass."""
-    from arena.services import programmes, publishing, reminders
+    from arena.services import publishing, reminders
 
     from arena.store import heartbeat
 
@@ -45,7 +45,6 @@ def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | 
     try:
         moment = now or clock.now("UTC")
         done = publishing.publish_due(db, moment, actor="scheduler", failed=failed)
-        lists = programmes.publish_due(db, actor="scheduler", now=moment)  # once every year they span is out
         if outlets:
             outcome = reminders.remind(db, moment, outlets)
             if reminded:
@@ -55,8 +54,6 @@ def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | 
         db.close()
     for p in done:
         log.info("published %s %s revision %s", p["contest"], p["period"], p["revision"])
-    for p in lists:
-        log.info("published programme %s %s revision %s", p["programme"], p["period"], p["revision"])
     return done
 
 

@@ -431,43 +431,6 @@ WEEKS: tuple[str, ...] = (
 )
 
 
-# Version 7: programmes (the year's list across contests): the file as saved, and its frozen
-# sheets, revised like publications (append only, each the next revision), with the contests'
-# year revisions they were made from (``inputs``, JSON) so a republished year makes them stale.
-PROGRAMMES: tuple[str, ...] = (
-    """CREATE TABLE programmes (
-        id TEXT PRIMARY KEY,
-        name TEXT NOT NULL,
-        year INTEGER NOT NULL,
-        text TEXT NOT NULL,
-        sha256 TEXT NOT NULL,
-        saved_at TEXT NOT NULL,
-        saved_by TEXT NOT NULL
-    )""",
-    """CREATE TABLE programme_publications (
-        programme TEXT NOT NULL REFERENCES programmes(id),
-        period TEXT NOT NULL,
-        revision INTEGER NOT NULL CHECK (revision >= 1),
-        published_at TEXT NOT NULL,
-        author TEXT NOT NULL,
-        note TEXT,
-        programme_sha256 TEXT NOT NULL,
-        inputs TEXT NOT NULL,
-        sheet_sha256 TEXT NOT NULL,
-        sheet TEXT NOT NULL,
-        PRIMARY KEY (programme, period, revision)
-    )""",
-    """CREATE TRIGGER programme_publications_no_update BEFORE UPDATE ON programme_publications
-       BEGIN SELECT RAISE(ABORT, 'publications are immutable; publish a new revision'); END""",
-    """CREATE TRIGGER programme_publications_no_delete BEFORE DELETE ON programme_publications
-       BEGIN SELECT RAISE(ABORT, 'publications are immutable; publish a new revision'); END""",
-    """CREATE TRIGGER programme_publications_next_revision BEFORE INSERT ON programme_publications
-       WHEN NEW.revision != 1 + coalesce((SELECT max(revision) FROM programme_publications
-                                           WHERE programme = NEW.programme AND period = NEW.period), 0)
-       BEGIN SELECT RAISE(ABORT, 'a publication must be the next revision of its period'); END""",
-)
-
-
 # Append only: a released migration is never edited; a change is a new entry.
 MIGRATIONS: tuple[Migration, ...] = (
     (*V1, *PUBLICATIONS),  # 1
@@ -476,5 +439,4 @@ MIGRATIONS: tuple[Migration, ...] = (
     CYCLE,  # 4: submissions, evidence, objections, the outbox, notice, department tokens
     JURY,  # 5: juries, judges' sheets
     WEEKS,  # 6: publications of kind week (周调度)
-    PROGRAMMES,  # 7: programmes and their frozen annual lists
 )
