@@ -1,0 +1,43 @@
+"""The programme endpoints (API.md "Weeks and programmes") through the Flask test client."""
+
+from __future__ import annotations
+
+from arena.http.db import get_db
+from arena.services import publishing
+from console_client import make_token
+
+ONE = """\
+version: 1
+programme: {id: small-all, name: 2026年度总榜, year: 2026}
+contests:
+  - {id: small, weight: 100}
+honours: {count: 1, name: 先进单位}
+penalties: {count: 1, name: 通报批评}
+"""
+
+
+def test_create_draft_publish_and_read(app):
+    client = app.test_client()
+    token, _ = make_token(app, "organizer", "考核办")
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/yaml"}
+    assert client.post("/api/programmes", data=ONE.encode(), headers={"Content-Type": "application/yaml"}).status_code == 401
+    bad = client.post("/api/programmes", data=ONE.replace("weight: 100", "weight: 90").encode(), headers=auth)
+    assert bad.status_code == 422 and bad.json["error"]["details"][0]["path"] == "contests"
+    assert client.post("/api/programmes", data=ONE.encode(), headers=auth).status_code == 201
+    draft = client.get("/api/programmes/small-all/draft")
+    assert draft.status_code == 200 and draft.json["draft"] is True
+    assert client.get("/api/programmes/small-all/scores/2026").status_code == 404
+    refused = client.post("/api/programmes/small-all/publications", json={}, headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 409 and "small" in refused.json["error"]["message"]
+    with app.app_context():
+        for period in ("2026-01", "2026-02", "2026-03", "2026-Q1", "2026"):
+            publishing.publish(get_db(), "small", period, actor="test")
+    done = client.post("/api/programmes/small-all/publications", json={}, headers={"Authorization": f"Bearer {token}"})
+    assert done.status_code == 201 and done.json["revision"] == 1
+    sheet = client.get("/api/programmes/small-all/scores/2026")
+    assert sheet.status_code == 200 and sheet.json["kind"] == "programme" and sheet.json["stale"] is None
+    assert "甲县" in sheet.get_data(as_text=True)  # Chinese unescaped
+    first = sheet.json["groups"][0]["units"][0]
+    assert first["honour"] is True and first["rank"] == 1
+    assert client.get("/api/programmes/nope/scores/2026").status_code == 404
+    assert client.get("/api/programmes/small-all/scores/2025").status_code == 404
