@@ -41,3 +41,22 @@ def test_create_draft_publish_and_read(app):
     assert first["honour"] is True and first["rank"] == 1
     assert client.get("/api/programmes/nope/scores/2026").status_code == 404
     assert client.get("/api/programmes/small-all/scores/2025").status_code == 404
+
+
+def test_the_page_shows_the_draft_then_the_published_list(app):
+    from arena.services import programmes
+
+    client = app.test_client()
+    with app.app_context():
+        programmes.save(get_db(), ONE, actor="test")
+        publishing.publish(get_db(), "small", "2026-01", actor="test")
+    page = client.get("/programmes/small-all").get_data(as_text=True)
+    assert "草稿 · 未发布" in page and "2026年度总榜" in page and "小擂台" in page
+    with app.app_context():
+        for period in ("2026-02", "2026-03", "2026-Q1", "2026"):
+            publishing.publish(get_db(), "small", period, actor="test")
+        programmes.publish(get_db(), "small-all", actor="test")
+    page = client.get("/programmes/small-all").get_data(as_text=True)
+    assert "草稿 · 未发布" not in page and "第1版" in page and "先进单位" in page and "通报批评" in page
+    missing = client.get("/programmes/nope")
+    assert missing.status_code == 404 and "text/html" in missing.content_type

@@ -170,3 +170,19 @@ def webfont_full():
     mimetype = "font/otf" if path.suffix.lower() == ".otf" else "font/ttf"
     return send_file(path, mimetype=mimetype, max_age=86400, conditional=True, etag=True)
 
+
+
+@bp.get("/programmes/<pid>")
+def programme(pid: str):
+    from arena.services import programmes
+    from arena.store import contests
+
+    db = _db()
+    prog, _ = programmes.model(db, pid)
+    try:
+        sheet = programmes.published(db, pid, str(prog.year))
+    except NotFound:
+        sheet = programmes.draft(db, pid)
+    names = {cid: contests.get_contest(db, cid)["name"] for cid in prog.contest_ids}
+    return _html(pages.render("programme.html", LiveLinks(), sheet=sheet, names=names,
+                              honour=prog.honours.name, penalty=prog.penalties.name))
