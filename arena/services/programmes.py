@@ -131,7 +131,7 @@ def draft(db, pid: str, period: str | None = None) -> dict[str, Any]:
     """The list as it would stand now: each contest's published year sheet, or, where the year
     is not yet published, its year so far from its published months (草稿, 未发布)."""
     sheet, _, _ = _sheet(db, pid, period, draft=True)
-    sheet.update(draft=True, stale=None)
+    sheet["stale"] = None  # ``draft`` stays true while some contest's year is not published
     return sheet
 
 
