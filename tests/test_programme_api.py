@@ -60,3 +60,43 @@ def test_the_page_shows_the_draft_then_the_published_list(app):
     assert "草稿 · 未发布" not in page and "第1版" in page and "先进单位" in page and "通报批评" in page
     missing = client.get("/programmes/nope")
     assert missing.status_code == 404 and "text/html" in missing.content_type
+
+
+def test_the_board_image_draft_and_published(app):
+    from pathlib import Path
+
+    from arena.services import programmes
+
+    client = app.test_client()
+    with app.app_context():
+        programmes.save(get_db(), ONE, actor="test")
+        publishing.publish(get_db(), "small", "2026-01", actor="test")
+    draft = client.get("/programmes/small-all/board.png")
+    assert draft.status_code == 200 and draft.content_type == "image/png" and draft.data[:4] == b"\x89PNG"
+    svg = client.get("/programmes/small-all/board.svg").get_data(as_text=True)
+    assert "<svg" in svg
+    with app.app_context():
+        for period in ("2026-02", "2026-03", "2026-Q1", "2026"):
+            publishing.publish(get_db(), "small", period, actor="test")
+        programmes.publish(get_db(), "small-all", actor="test")
+    board = client.get("/programmes/small-all/board.png")
+    assert board.status_code == 200 and board.data != draft.data
+    out = Path(__file__).parent / "artifacts"
+    out.mkdir(exist_ok=True)
+    (out / "programme-board.png").write_bytes(board.data)
+    (out / "programme-board-draft.png").write_bytes(draft.data)
+
+
+def test_the_board_says_what_it_shows():
+    from arena.engine.programme import load_programme, score_programme
+    from arena.render.programme_board import programme_pen
+
+    prog = load_programme(ONE)
+    groups = [{"id": "county", "name": "区县组", "units": [{"code": "A", "name": "甲县"}, {"code": "B", "name": "乙县"}]}]
+    year = {"groups": [{"units": [{"unit": "A", "total": 90.0, "flags": [], "red_flags": 0},
+                                  {"unit": "B", "total": 80.0, "flags": ["vetoed"], "red_flags": 0}]}]}
+    sheet = score_programme(prog, groups, {"small": year})
+    sheet.update(name=prog.name, draft=True, sources=[{"contest": "small", "weight": 100.0}])
+    texts = programme_pen(sheet, {"small": "小擂台"}, "先进单位", "通报批评").texts
+    assert "草稿" in texts and "2026年度全市擂台赛总榜" not in texts and "2026年度总榜" in texts
+    assert "先进单位" in texts and "通报批评·一票否决" in texts and "参评：小擂台 100%" in texts

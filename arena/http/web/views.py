@@ -172,8 +172,8 @@ def webfont_full():
 
 
 
-@bp.get("/programmes/<pid>")
-def programme(pid: str):
+def _programme(pid: str):
+    """(sheet, contest names, honour name, penalty name): the published list, else the draft."""
     from arena.services import programmes
     from arena.store import contests
 
@@ -184,5 +184,22 @@ def programme(pid: str):
     except NotFound:
         sheet = programmes.draft(db, pid)
     names = {cid: contests.get_contest(db, cid)["name"] for cid in prog.contest_ids}
-    return _html(pages.render("programme.html", LiveLinks(), sheet=sheet, names=names,
-                              honour=prog.honours.name, penalty=prog.penalties.name))
+    return sheet, names, prog.honours.name, prog.penalties.name
+
+
+@bp.get("/programmes/<pid>/board.<fmt>")
+def programme_board(pid: str, fmt: str):
+    from arena.render.programme_board import programme_board as draw
+
+    sheet, names, honour, penalty = _programme(pid)
+    body = draw(sheet, names, honour, penalty, fmt=fmt)
+    resp = Response(body, mimetype=FORMATS[fmt])
+    resp.add_etag()
+    resp.cache_control.no_cache = True  # the draft changes with each publication
+    return resp.make_conditional(request)
+
+
+@bp.get("/programmes/<pid>")
+def programme(pid: str):
+    sheet, names, honour, penalty = _programme(pid)
+    return _html(pages.render("programme.html", LiveLinks(), sheet=sheet, names=names, honour=honour, penalty=penalty))
