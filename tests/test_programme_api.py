@@ -100,3 +100,26 @@ def test_the_board_says_what_it_shows():
     texts = programme_pen(sheet, {"small": "小擂台"}, "先进单位", "通报批评").texts
     assert "草稿" in texts and "2026年度全市擂台赛总榜" not in texts and "2026年度总榜" in texts
     assert "先进单位" in texts and "通报批评·一票否决" in texts and "参评：小擂台 100%" in texts
+
+
+def test_the_notice_of_the_published_list(app):
+    import io
+
+    from docx import Document
+
+    from arena.services import programmes
+
+    client = app.test_client()
+    with app.app_context():
+        programmes.save(get_db(), ONE, actor="test")
+    assert client.get("/programmes/small-all/notice.docx").status_code == 404  # a draft has no 通报
+    with app.app_context():
+        for period in ("2026-01", "2026-02", "2026-03", "2026-Q1", "2026"):
+            publishing.publish(get_db(), "small", period, actor="test")
+        programmes.publish(get_db(), "small-all", actor="test")
+    docx = client.get("/programmes/small-all/notice.docx")
+    assert docx.status_code == 200
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "关于2026年度总榜结果的通报" in text and "授予甲县“先进单位”称号" in text and "对丙县予以通报批评" in text
+    pdf = client.get("/programmes/small-all/notice.pdf")
+    assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"

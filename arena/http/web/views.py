@@ -199,6 +199,30 @@ def programme_board(pid: str, fmt: str):
     return resp.make_conditional(request)
 
 
+@bp.get("/programmes/<pid>/notice.<fmt>")
+def programme_notice(pid: str, fmt: str):
+    """The 通报 of the published list (Word or PDF); the draft has none."""
+    from arena import services
+    from arena.render.notice_docx import notice_docx, publication_moment
+    from arena.render.notice_pdf import notice_pdf
+    from arena.render.programme_notice import programme_notice as words_of
+    from arena.services import programmes
+
+    if fmt not in ("docx", "pdf"):
+        raise NotFound(f"no notice format {fmt!r}: docx or pdf")
+    sheet, names, honour, penalty = _programme(pid)
+    if sheet.get("revision") is None:
+        raise NotFound(f"programme {pid!r} is not published yet: its 通报 comes with its publication")
+    first, _ = services.contest_rules(_db(), programmes.model(_db(), pid)[0].contest_ids[0])
+    notice = words_of(sheet, first.letterhead, names, honour, penalty)
+    body = (notice_docx(notice, publication_moment(sheet["published_at"])) if fmt == "docx"
+            else notice_pdf(notice))
+    kind = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
+    resp = Response(body, mimetype=kind[fmt])
+    resp.headers["Content-Disposition"] = f"attachment; filename=\"{pid}-{sheet['period']}.{fmt}\""
+    return resp
+
+
 @bp.get("/programmes/<pid>")
 def programme(pid: str):
     sheet, names, honour, penalty = _programme(pid)
