@@ -110,3 +110,18 @@ def test_cli_loads_and_reports_problems(cli, tmp_path):
     bad.write_text(PROGRAMME.replace("weight: 40", "weight: 30"), encoding="utf-8")
     code, out, err = cli("programme", "load", str(bad))
     assert code != 0 and "contests" in err and "sum to 90" in err
+
+
+def test_scheduler_passes_publish_the_programme_once_across_a_restart(two, tmp_path, driven_clock):
+    from arena.services import scheduler
+    from arena.store.db import connect
+    from arena.store import programmes as stored
+
+    driven_clock.tick(2_000_000_000 - driven_clock.moment)  # 2033: every period of 2026 is long due
+    path = two.conn.execute("PRAGMA database_list").fetchone()[2]
+    now = datetime(2027, 2, 1, tzinfo=timezone.utc)
+    scheduler.one_pass(lambda: connect(path), now=now)
+    rows = stored.list_all(two, "small-all")
+    assert [(r["period"], r["revision"], r["author"]) for r in rows] == [("2026", 1, "scheduler")]
+    scheduler.one_pass(lambda: connect(path), now=now)  # a second process, after a restart
+    assert len(stored.list_all(two, "small-all")) == 1
