@@ -65,6 +65,11 @@ API = {
     "/api/tokens/<int(max=9223372036854775807):token_id>": {"DELETE": ("admin", 200)},
     "/api/whoami": {"GET": ("anyone", 200)},
     "/api/openapi.json": {"GET": ("anyone", 200)},
+    # programmes: the world has none (404); creating one reads the body
+    "/api/programmes": {"POST": ("organizer", EMPTY_BODY)},
+    "/api/programmes/<pid>/draft": {"GET": ("anyone", 404)},
+    "/api/programmes/<pid>/publications": {"POST": ("organizer", 404)},
+    "/api/programmes/<pid>/scores/<period>": {"GET": ("anyone", 404)},
 }
 # Routes outside /api (pages, console, static files): by path prefix, longest first.
 # "anyone may GET": every role gets the same answer, never 401/403/5xx.
@@ -73,7 +78,7 @@ PAGES = {"/console": "own sign-in", "/login": "own sign-in", "/logout": "own sig
          "/me": "own sign-in", "/report": "own sign-in", "/jury": "own sign-in", "": "anyone may GET"}
 SAMPLES = {"cid": "small", "contest_id": "small", "period": "2026-02", "unit": "A", "code": "A", "fmt": "png",
            "filename": "no-such-file.css", "version": "1", "username": "nobody", "ident": "1", "submission_id": "1", "jid": "1",
-           "name": "x.pdf"}
+           "name": "x.pdf", "pid": "nope"}
 METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 ARG = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 

@@ -13,7 +13,7 @@ VARIANTS = {
     "cid": ["small"], "contest_id": ["small"],
     "period": ["2026-04", "2026-Q2", "2026-H1", "2026", "2026-03"],
     "unit": ["A", "B"], "code": ["A", "B"], "fmt": ["png", "svg"], "filename": ["x.css"], "version": ["1"],
-    "username": ["nobody"], "ident": ["1"], "submission_id": ["1"], "name": ["x.pdf"], "jid": ["1"],
+    "username": ["nobody"], "ident": ["1"], "submission_id": ["1"], "name": ["x.pdf"], "jid": ["1"], "pid": ["nope"],
 }
 QUERIES = ["", "?period=2026-04", "?period=2026-04&unit=A", "?unit=A", "?revision=1", "?size=screen",
            "?contest=small&action=results.import"]

@@ -9,7 +9,7 @@ import os
 import sqlite3
 import sys
 
-from arena.cli import accounts, contests, files, ops, outbox, publishing, serving  # noqa: F401  (importing registers the commands)
+from arena.cli import accounts, contests, files, ops, outbox, programmes, publishing, serving  # noqa: F401  (importing registers the commands)
 from arena.cli.common import COMMANDS, actor, command, open_db, read_file
 from arena.cli.parser import build_parser
 from arena.errors import ArenaError

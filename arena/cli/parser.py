@@ -30,6 +30,20 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("file")
     load.add_argument("--note", help="why the rules changed")
 
+    prog = sub.add_parser("programme", help="programmes: the year's list across contests (全年列榜单)").add_subparsers(
+        dest="sub", required=True)
+    pload = prog.add_parser("load", help="create a programme from its file, or save it as a new version")
+    pload.add_argument("file")
+    pload.add_argument("--note", help="why the file changed")
+    pscore = prog.add_parser("score", help="the programme's list now (草稿 until every contest's year is published)")
+    pscore.add_argument("programme")
+    pscore.add_argument("period", nargs="?", help="the year (default: the programme's)")
+    pscore.add_argument("--json", action="store_true")
+    ppub = prog.add_parser("publish", help="freeze the programme's year once every contest's year is published")
+    ppub.add_argument("programme")
+    ppub.add_argument("period", nargs="?", help="the year (default: the programme's)")
+    ppub.add_argument("--note", help="更正说明: required for a revision after the first")
+
     res = sub.add_parser("results", help="result rows").add_subparsers(dest="sub", required=True)
     imp = res.add_parser("import", help="import results from CSV, Excel (.xlsx) or JSON: all rows or none")
     imp.add_argument("file")

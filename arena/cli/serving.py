@@ -71,7 +71,9 @@ def _load_demo() -> str:
     print(f"demo showcase contest {demo_jury.SHOWCASE_ID} ({showcase['contest'].name}): {demo_jury.MONTH} judged by "
           f"{len(showcase['accounts'])} judges over {len(showcase['jury']['presentation'])} units, closed "
           f"(jury {showcase['jury']['id']}, draw seed {showcase['jury']['order_seed']})")
+    _load_special(db)
     done, waiting = _publish_demo_year(db, contest)
+    _load_programme(db)
     print(f"published {len(done)} periods of the demo year, each at its due moment; database {settings['DATABASE']}")
     for moment, periods in waiting:
         print(f"  not yet due: {', '.join(periods)} (due {moment:%Y-%m-%d %H:%M})")
@@ -89,6 +91,33 @@ def _load_demo() -> str:
     print(f"the showcase jury's reveal (揭晓) on the big screen: /contests/{demo_jury.SHOWCASE_ID}/juries/"
           f"{showcase['jury']['id']}; a judge's phone page: /jury/{showcase['jury']['id']} (sign in as judge1)")
     return contest.id
+
+
+def _load_special(db) -> None:
+    """The demo's special contest (专项擂台赛), so the year's list truly spans contests."""
+    from arena import services
+    from arena.engine.results import check_rows
+    from arena.ingest import RawRow
+    from arena.services import demo_programme
+
+    saved = services.save_rules(db, demo_programme.SPECIAL_RULES.read_text(encoding="utf-8"), actor="demo",
+                                note="the demo's special contest")
+    special, _ = services.contest_rules(db, saved["contest"])
+    rows = demo_programme.special_results(special)
+    raw = [RawRow(i, r["unit"], r["key"], r["period"], r["value"]) for i, r in enumerate(rows, 1)]
+    services.store_results(db, special, check_rows(special, raw), actor="demo")
+    print(f"demo contest {special.id} ({special.name}): {len(raw)} result rows")
+
+
+def _load_programme(db) -> None:
+    """The demo's programme over its contests; published once every contest's year is."""
+    from arena.support import clock
+    from arena.services import demo_programme, programmes
+
+    saved = programmes.save(db, demo_programme.PROGRAMME.read_text(encoding="utf-8"), actor="demo")
+    done = programmes.publish_due(db, clock.now("Asia/Shanghai"), actor="demo")
+    state = "published" if done else "a draft (草稿) until every contest's year is published"
+    print(f"demo programme {saved['programme']} (全年列榜单): {state}; page /programmes/{saved['programme']}")
 
 
 def _program() -> str:

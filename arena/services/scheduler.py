@@ -37,7 +37,7 @@ def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | 
     contest that fails goes to ``failed`` (default: the log) and the others are published. Then
     the reminders owed at ``now`` through ``outlets`` (channels.Outlets; None: none), whose
     (queued, delivery) go to ``reminded``; their failures never stop the pass."""
-    from arena.services import publishing, reminders
+    from arena.services import programmes, publishing, reminders
 
     from arena.store import heartbeat
 
@@ -45,6 +45,8 @@ def one_pass(open_db: Callable, now: datetime | None = None, failed: Callable | 
     try:
         moment = now or clock.now("UTC")
         done = publishing.publish_due(db, moment, actor="scheduler", failed=failed)
+        for row in programmes.publish_due(db, moment, actor="scheduler"):
+            log.info("published programme %s %s revision %s", row["programme"], row["period"], row["revision"])
         if outlets:
             outcome = reminders.remind(db, moment, outlets)
             if reminded:

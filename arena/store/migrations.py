@@ -431,6 +431,51 @@ WEEKS: tuple[str, ...] = (
 )
 
 
+# Programmes (全年列榜单): a year's list across contests, its file's versions and its frozen
+# sheets. ``sources`` records the year publication of each contest it was made from (JSON).
+PROGRAMMES: tuple[str, ...] = (
+    """CREATE TABLE programmes (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE programme_versions (
+        programme TEXT NOT NULL REFERENCES programmes(id),
+        version INTEGER NOT NULL CHECK (version >= 1),
+        sha256 TEXT NOT NULL,
+        yaml TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        note TEXT,
+        PRIMARY KEY (programme, version)
+    )""",
+    """CREATE TABLE programme_publications (
+        programme TEXT NOT NULL REFERENCES programmes(id),
+        period TEXT NOT NULL,
+        revision INTEGER NOT NULL CHECK (revision >= 1),
+        published_at TEXT NOT NULL,
+        author TEXT NOT NULL,
+        note TEXT,
+        rules_version INTEGER NOT NULL,
+        rules_sha256 TEXT NOT NULL,
+        sources TEXT NOT NULL,
+        sheet_sha256 TEXT NOT NULL,
+        sheet TEXT NOT NULL,
+        PRIMARY KEY (programme, period, revision),
+        FOREIGN KEY (programme, rules_version) REFERENCES programme_versions (programme, version)
+    )""",
+    """CREATE TRIGGER programme_publications_next BEFORE INSERT ON programme_publications
+       WHEN NEW.revision != 1 + coalesce((SELECT max(revision) FROM programme_publications
+                                           WHERE programme = NEW.programme AND period = NEW.period), 0)
+       BEGIN SELECT RAISE(ABORT, 'a publication must be the next revision of its period'); END""",
+    """CREATE TRIGGER programme_publications_no_update BEFORE UPDATE ON programme_publications
+       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
+    """CREATE TRIGGER programme_publications_no_delete BEFORE DELETE ON programme_publications
+       BEGIN SELECT RAISE(ABORT, 'publications are frozen'); END""",
+)
+
+
 # Append only: a released migration is never edited; a change is a new entry.
 MIGRATIONS: tuple[Migration, ...] = (
     (*V1, *PUBLICATIONS),  # 1
@@ -439,4 +484,5 @@ MIGRATIONS: tuple[Migration, ...] = (
     CYCLE,  # 4: submissions, evidence, objections, the outbox, notice, department tokens
     JURY,  # 5: juries, judges' sheets
     WEEKS,  # 6: publications of kind week (周调度)
+    PROGRAMMES,  # 7: programmes, their file versions and frozen annual lists
 )

@@ -25,13 +25,13 @@ class Api(flask_smorest.Api):
 
 
 def init_app(app: Flask) -> None:
-    from arena.http.api import (audit, contests, files, fill_in, juries, meta, notices, objections, publications,
+    from arena.http.api import (audit, contests, files, fill_in, juries, meta, notices, objections, programmes, publications,
                                 results, sheets, submissions, tokens)
 
     api = Api(app, spec_kwargs=SPEC)
     api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     for module in (contests, results, submissions, fill_in, sheets, files, notices, publications, objections, audit,
-                   tokens, juries, meta):
+                   tokens, juries, programmes, meta):
         api.register_blueprint(module.blp)
     app.extensions["arena-openapi"] = None  # the spec's JSON text, made on first request
 
