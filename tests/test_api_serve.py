@@ -75,8 +75,9 @@ def test_demo_publishes_its_whole_year_once(tmp_path):
     first = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve", *AFTER_THE_YEAR], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert first.returncode == 0, first.stderr
-    # 12 months, 4 quarters, 2 halves, the year, 4 weeks (周调度); the showcase's June, Q2, H1 and year
-    assert "published 27 periods" in first.stdout
+    # 12 months, 4 quarters, 2 halves, the year, 4 weeks (周调度); the showcase's June, Q2, H1 and year;
+    # the special contest's 19 periods
+    assert "published 46 periods" in first.stdout
     again = subprocess.run([sys.executable, "-m", "arena.cli", "demo", "--no-serve", *AFTER_THE_YEAR], env=env, cwd=ROOT,
                            capture_output=True, text=True, timeout=120)
     assert again.returncode == 0 and "published 0 periods" in again.stdout
