@@ -360,3 +360,33 @@ def test_a_write_that_waits_too_long_for_the_lock_is_busy_and_changes_nothing(tm
     finally:
         holder.conn.execute("ROLLBACK")
     assert "never" not in connect(path).table_names()
+
+
+# -- a batch of new months (straight into results) and one touching a stored month --------
+
+def test_a_new_months_batch_is_one_batch_of_inserted_rows(db, contest):
+    counts = store(db, [("371302", "gdzctz", "2026-03", 10.0), ("371311", "gdzctz", "2026-03", 12)])
+    assert counts == {"inserted": 2, "updated": 0, "unchanged": 0}
+    assert current_batch(db, contest) == 1
+    rows = list_results(db, contest)
+    assert [(r["unit"], r["value"], r["stored_by"]) for r in rows] == [("371302", 10.0, "organizer"),
+                                                                        ("371311", 12.0, "organizer")]
+    assert all(type(r["value"]) is float for r in rows)  # an int is stored as the REAL it means
+
+
+def test_a_repeated_cell_in_a_new_months_batch_is_refused_and_nothing_stays(db, contest):
+    with pytest.raises(ValidationFailed, match="twice"):
+        store(db, [("371302", "gdzctz", "2026-03", 10.0), ("371302", "gdzctz", "2026-03", 11.0)])
+    assert list_results(db, contest) == [] and current_batch(db, contest) == 0
+
+
+def test_a_batch_touching_a_stored_month_counts_and_archives_as_before(db, contest):
+    store(db, [("371302", "gdzctz", "2026-03", 10.0)])
+    counts = store(db, [("371302", "gdzctz", "2026-03", 11.0), ("371302", "gdzctz", "2026-04", 5.0)],
+                   now="2026-05-01T10:00:00+08:00")
+    assert counts == {"inserted": 1, "updated": 1, "unchanged": 0}
+    assert current_batch(db, contest) == 2
+    assert [h["value"] for h in result_history(db, contest, "371302", "gdzctz", "2026-03")] == [10.0]
+    with pytest.raises(ValidationFailed, match="twice"):
+        store(db, [("371302", "gdzctz", "2026-04", 6.0), ("371302", "gdzctz", "2026-04", 7.0)])
+    assert current_batch(db, contest) == 2

@@ -1,8 +1,9 @@
 """Result rows (unit, key, period, value) and the history of every value they replaced.
 
 Imports are set-based: the batch goes into a temporary table with one executemany, then a few
-statements sort, count, archive and upsert it. A query per row would not reach 1,000,000 rows
-in seconds.
+statements count, archive and upsert it. A query per row would not reach 1,000,000 rows
+in seconds. A batch whose months hold no row yet (a new month's first import) has nothing to
+count, archive or update: it goes straight into results with one executemany.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from operator import itemgetter
 from typing import Any
 
@@ -23,17 +25,13 @@ from arena.store.db import fetch_dicts, require_transaction
 Results = dict[str, dict[str, dict[str, float]]]  # month -> unit -> key -> value
 _FIRST_FOUR = itemgetter(0, 1, 2, 3)
 
-# The batch lands unindexed (appends are cheap), then is copied sorted into a table keyed like
-# results, so every later join walks both tables in the same order instead of seeking at random;
-# the key refuses a repeated (unit, key, period).
-_LANDING = """CREATE TEMP TABLE landing (
-    unit TEXT NOT NULL, key TEXT NOT NULL, period TEXT NOT NULL, value REAL NOT NULL
-)"""
+# The batch lands in a table keyed like results (files list their rows mostly in that order,
+# so the inserts append), so every later join walks both tables in the same order instead of
+# seeking at random; the key refuses a repeated (unit, key, period).
 _INCOMING = """CREATE TEMP TABLE incoming (
     period TEXT NOT NULL, unit TEXT NOT NULL, key TEXT NOT NULL, value REAL NOT NULL,
     PRIMARY KEY (period, unit, key)
 ) WITHOUT ROWID"""
-_SORT = "INSERT INTO temp.incoming SELECT period, unit, key, value FROM temp.landing ORDER BY period, unit, key"
 
 _MATCH = """FROM temp.incoming i JOIN results r
     ON r.contest = ? AND r.period = i.period AND r.unit = i.unit AND r.key = i.key"""
@@ -61,17 +59,18 @@ def upsert_results(
     require_transaction(db)
     require_contest(db, contest_id)
     conn = db.conn
-    for statement in ("DROP TABLE IF EXISTS temp.landing", "DROP TABLE IF EXISTS temp.incoming", _LANDING, _INCOMING):
+    rows = rows if isinstance(rows, list) else list(rows)
+    if rows and not _any_stored(conn, contest_id, {row[2] for row in rows}):
+        return _insert_new(db, contest_id, rows, actor=actor, now=now)
+    for statement in ("DROP TABLE IF EXISTS temp.incoming", _INCOMING):
         conn.execute(statement)
-    total = conn.executemany(
-        "INSERT INTO temp.landing (unit, key, period, value) VALUES (?, ?, ?, ?)",
-        map(_FIRST_FOUR, rows),  # C speed: a generator here costs a quarter of the executemany
-    ).rowcount
     try:
-        conn.execute(_SORT)
+        total = conn.executemany(
+            "INSERT INTO temp.incoming (unit, key, period, value) VALUES (?, ?, ?, ?)",
+            map(_FIRST_FOUR, rows),  # C speed: a generator here costs a quarter of the executemany
+        ).rowcount
     except sqlite3.IntegrityError as exc:
-        raise ValidationFailed("the same (unit, key, period) appears twice in one batch") from exc
-    conn.execute("DROP TABLE temp.landing")
+        _refuse_repeats(exc)
     counting = f"SELECT count(*), coalesce(sum(r.value IS NOT i.value), 0) {_MATCH}"
     matched, changed = conn.execute(counting, (contest_id,)).fetchone()
     if changed or total > matched:
@@ -83,6 +82,39 @@ def upsert_results(
         conn.execute(_UPSERT, (contest_id, actor, now, batch))
     conn.execute("DROP TABLE temp.incoming")
     return {"inserted": total - matched, "updated": changed, "unchanged": matched - changed}
+
+
+def _refuse_repeats(exc: sqlite3.IntegrityError) -> None:
+    """A repeated (unit, key, period) is the caller's mistake; any other constraint's failure
+    (a value that is not a number) is raised as it is."""
+    if "UNIQUE" in str(exc):
+        raise ValidationFailed("the same (unit, key, period) appears twice in one batch") from exc
+    raise exc
+
+
+def _any_stored(conn: sqlite3.Connection, contest_id: str, months: set[str]) -> bool:
+    wanted = sorted(months)
+    sql = f"SELECT 1 FROM results WHERE contest = ? AND period IN ({', '.join('?' * len(wanted))}) LIMIT 1"
+    return conn.execute(sql, (contest_id, *wanted)).fetchone() is not None
+
+
+def _insert_new(db: sqlite_utils.Database, contest_id: str, rows: list[Sequence[Any]], *, actor: str,
+                now: str) -> dict[str, int]:
+    """upsert_results of rows none of whose months holds a row: every row is new, one batch."""
+    batch = current_batch(db, contest_id) + 1
+    conn = db.conn
+    conn.execute("INSERT INTO result_batches (contest, batch, stored_by, stored_at) VALUES (?, ?, ?, ?)",
+                 (contest_id, batch, actor, now))
+    columns = (map(itemgetter(i), rows) for i in range(4))  # tuples built in C, not per row in Python
+    try:
+        conn.executemany(
+            "INSERT INTO results (contest, unit, key, period, value, stored_by, stored_at, batch)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            zip(repeat(contest_id), *columns, repeat(actor), repeat(now), repeat(batch)),
+        )
+    except sqlite3.IntegrityError as exc:
+        _refuse_repeats(exc)
+    return {"inserted": len(rows), "updated": 0, "unchanged": 0}
 
 
 def current_batch(db: sqlite_utils.Database, contest_id: str) -> int:
