@@ -85,7 +85,7 @@ def demo(tmp_path_factory):
 def test_cli_and_app_find_the_database_through_arena_database(demo):
     client = demo["app"].test_client()
     assert demo["app"].config["DATABASE"] == str(demo["folder"] / "arena.db")
-    assert [c["id"] for c in client.get("/api/contests").get_json()] == [DEMO]
+    assert [c["id"] for c in client.get("/api/contests").get_json()] == [DEMO, "linyi-zx-2026"]  # and its special contest
     assert client.get("/api/whoami", headers=demo["headers"]).get_json()["role"] == "organizer"
 
 
