@@ -66,7 +66,9 @@ def _load_demo() -> str:
     _load_special(db)
     done, waiting = _publish_demo_year(db, contest)
     _load_programme(db)
-    print(f"published {len(done)} periods of the demo year, each at its due moment; database {settings['DATABASE']}")
+    mine = [r for r in done if r["contest"] == contest.id]  # the special contest's are counted on their own
+    print(f"published {len(mine)} periods of the demo year, each at its due moment; database {settings['DATABASE']}"
+          f" (and {len(done) - len(mine)} of the special contest)")
     for moment, periods in waiting:
         print(f"  not yet due: {', '.join(periods)} (due {moment:%Y-%m-%d %H:%M})")
     me = _program()
