@@ -67,6 +67,8 @@ def test_the_page_and_the_screen_name_the_cards_by_the_rules(carded):
     assert "位次·标兵" in screen and "退位·警示" in screen
     rules = client.get("/contests/small/rules").get_data(as_text=True)
     assert "蓝牌（标兵）：本组前 1 名且未被否决" in rules and "较上月下降 1 位及以上" in rules
+    unit = client.get("/contests/small/units/A").get_data(as_text=True)  # 甲: 1st in February, last in March
+    assert "位次·标兵" in unit and "退位·警示" in unit
     quarter_less = client.get("/contests/small/2026-02").get_data(as_text=True)
     assert "进位·" not in quarter_less and "退位·" not in quarter_less  # no progress in the first month
 

@@ -125,7 +125,7 @@ def _standings(sheet_sha256: str, load_text) -> dict[str, dict[str, Any]]:
             found[u["unit"]] = {"name": u["name"], "group": g["name"], "size": len(g["units"]),
                                 "rank": u["rank"], "total": u["total"], "change": u.get("change"),
                                 "flags": u.get("flags", []), "board": u.get("board"),
-                                "red_flags": u.get("red_flags")}
+                                "red_flags": u.get("red_flags"), "cards": u.get("cards")}
     if len(_STANDINGS) >= _KEEP:
         _STANDINGS.pop(next(iter(_STANDINGS)))
     _STANDINGS[sheet_sha256] = found

@@ -97,7 +97,8 @@ def week_context(db, cid: str, pub: data.Published) -> dict[str, Any]:
 def unit_context(db, cid: str, code: str) -> dict[str, Any]:
     history = data.unit_history(db, cid, code)
     contest = data.history_rules(db, cid, history)
-    return {"cid": cid, "contest_name": contest.name, "unit": history, "precision": contest.precision}
+    return {"cid": cid, "contest_name": contest.name, "unit": history, "precision": contest.precision,
+            "contest": contest}
 
 
 def rules_context(db, cid: str) -> dict[str, Any]:
