@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from arena.engine.rules.model import CARD_LABELS, Contest
+from arena.engine.rules.model import Contest
 from arena.render import words
 
 RED = "#b71c1c"
@@ -84,7 +84,7 @@ def card_words(cards: dict[str, Any] | None, contest: Contest) -> list[tuple[str
     退位·<name> for the progress card, each colour named as the rules name it."""
     if not cards:
         return []
-    labels = contest.cards.labels if contest.cards else CARD_LABELS
+    labels = contest.card_labels
     shown = []
     if cards.get("position"):
         shown.append((f"位次·{labels[cards['position']]}", cards["position"]))

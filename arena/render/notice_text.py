@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any, Mapping, Sequence
 
 from arena.engine.periods import parse_period
-from arena.engine.rules.model import CARD_LABELS, Contest
+from arena.engine.rules.model import Contest
 from arena.render import words
 
 _NUMERALS = "一二三四五六七八九十"
@@ -158,18 +158,15 @@ def _flags(sheet: dict[str, Any]) -> list[Para]:
 
 def _cards(sheet: dict[str, Any], contest: Contest) -> list[Para]:
     """The month's 红黄蓝 cards, colour by colour, each named as the rules name it."""
-    labels = contest.cards.labels if contest.cards else CARD_LABELS
+    labels = contest.card_labels
     out = []
     for kind, title, colours in (("position", "位次牌", ("blue", "yellow", "red")), ("progress", "进位牌", ("blue", "red"))):
         holders = {c: [u["name"] for g in sheet["groups"] for u in g["units"]
                        if (u.get("cards") or {}).get(kind) == c] for c in colours}
-        parts = [f"{COLOUR_WORDS[c]}牌（{labels[c]}）{_listing(names)}" for c, names in holders.items() if names]
+        parts = [f"{words.CARD_COLOURS[c]}牌（{labels[c]}）{_listing(names)}" for c, names in holders.items() if names]
         if parts:
             out.append(Para(f"{title}：{'；'.join(parts)}。"))
     return out
-
-
-COLOUR_WORDS = {"blue": "蓝", "yellow": "黄", "red": "红"}
 
 
 def _warnings(sheet: dict[str, Any], contest: Contest, last_months: Mapping[str, Sequence[str]]) -> list[Para]:

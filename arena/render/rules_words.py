@@ -88,17 +88,17 @@ def cards_words(contest: Contest) -> list[str]:
     if c is None:
         return []
     name = c.labels
-    position = [part for part, n in (
-        (f"红牌（{name['red']}）：本组倒数第 {c.red_bottom} 名以内或被一票否决", c.red_bottom if c.red_bottom else 0),
-        (f"黄牌（{name['yellow']}）：本组倒数第 {c.yellow_bottom} 名以内且未得红牌", c.yellow_bottom or 0),
-        (f"蓝牌（{name['blue']}）：本组前 {c.blue_top} 名且未被否决", c.blue_top or 0)) if n]
-    if c.position and not c.red_bottom:
-        position.insert(0, f"红牌（{name['red']}）：被一票否决")
+    red = f"本组倒数第 {c.red_bottom} 名以内或被一票否决" if c.red_bottom else "被一票否决"
+    position = [f"红牌（{name['red']}）：{red}"]
+    if c.yellow_bottom:
+        position.append(f"黄牌（{name['yellow']}）：本组倒数第 {c.yellow_bottom} 名以内且未得红牌")
+    if c.blue_top:
+        position.append(f"蓝牌（{name['blue']}）：本组前 {c.blue_top} 名且未被否决")
     lines = []
     if c.position:
         lines.append("位次牌，每月按本组名次亮一张（红牌优先，其次黄牌、蓝牌，名次并列同牌）：" + "；".join(position))
-    progress = [part for part, n in ((f"蓝牌（{name['blue']}）：较上月上升 {c.rose} 位及以上", c.rose),
-                                     (f"红牌（{name['red']}）：较上月下降 {c.fell} 位及以上", c.fell)) if n]
+    progress = ([f"蓝牌（{name['blue']}）：较上月上升 {c.rose} 位及以上"] if c.rose else []) + \
+               ([f"红牌（{name['red']}）：较上月下降 {c.fell} 位及以上"] if c.fell else [])
     if progress:
         lines.append("进位牌，每月按名次变化亮一张（首个计分月不亮）：" + "；".join(progress))
     return lines

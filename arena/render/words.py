@@ -13,6 +13,8 @@ from zoneinfo import ZoneInfo
 
 from arena.engine.periods import month_number, parse_period, week_day
 
+CARD_COLOURS = {"blue": "蓝", "yellow": "黄", "red": "红"}  # 红黄蓝 cards: 蓝牌, 黄牌, 红牌
+
 FLAG_WORDS = {"red_flag": "流动红旗", "yellow_flag": "黄旗", "warning": "约谈", "vetoed": "一票否决",
               "missing": "未报"}
 FLAG_ORDER = ("red_flag", "yellow_flag", "warning", "vetoed", "missing")

@@ -19,7 +19,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from arena.engine.rules.model import CARD_LABELS, Contest
+from arena.engine.rules.model import Contest
 from arena.render import words
 
 FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE"}
@@ -31,7 +31,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _BAD_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
-CARD_COLOURS = {"blue": "蓝", "yellow": "黄", "red": "红"}
 CARD_FILLS = {"blue": "90CAF9", "yellow": "FFE082", "red": "EF9A9A"}
 
 
@@ -143,7 +142,7 @@ def _unit_row(ws, r: int, u: dict[str, Any], cols, number_format: str, card_labe
         elif what == "card":
             colour = (u.get("cards") or {}).get(key)
             if colour:  # the colour's name from the rules, on the colour
-                cell.value = f"{CARD_COLOURS[colour]}牌·{card_labels[colour]}"
+                cell.value = f"{words.CARD_COLOURS[colour]}牌·{card_labels[colour]}"
                 cell.fill = _fill(CARD_FILLS[colour])
 
 
@@ -180,7 +179,7 @@ def sheet_workbook(sheet: dict[str, Any], contest: Contest) -> bytes:
             ws.column_dimensions[get_column_letter(c)].width = 24 if c == 3 else 14 if c > len(FIXED) else 10
         ws.row_dimensions[HEADER_ROW].height = 48
         for r, u in enumerate(group["units"], HEADER_ROW + 1):
-            _unit_row(ws, r, u, cols, number_format, contest.cards.labels if contest.cards else CARD_LABELS)
+            _unit_row(ws, r, u, cols, number_format, contest.card_labels)
         ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=4)  # header row and rank, code, unit
         _print_setup(ws)
     legend = wb.create_sheet("说明")

@@ -239,5 +239,10 @@ class Contest:
         listed = set(self.weekly.indicators) if self.weekly else set()
         return tuple(i for i in self.indicators if i.id in listed)
 
+    @property
+    def card_labels(self) -> Mapping[str, str]:
+        """The shown names of the card colours: the rules' own, or the defaults."""
+        return self.cards.labels if self.cards else CARD_LABELS
+
     def lights_for(self, indicator: Indicator) -> Lights:
         return indicator.lights or self.lights
