@@ -125,3 +125,20 @@ def test_scheduler_passes_publish_the_programme_once_across_a_restart(two, tmp_p
     assert [(r["period"], r["revision"], r["author"]) for r in rows] == [("2026", 1, "scheduler")]
     scheduler.one_pass(lambda: connect(path), now=now)  # a second process, after a restart
     assert len(stored.list_all(two, "small-all")) == 1
+
+
+def test_one_failing_programme_does_not_stop_the_others(two, monkeypatch, caplog):
+    programmes.save(two, PROGRAMME.replace("small-all", "small-b").replace("总榜", "总榜乙"), actor="test")
+    publish_year(two, "small")
+    publish_year(two, "small-zx")
+    real = programmes.publish
+
+    def broken(db, pid, *args, **kw):
+        if pid == "small-all":
+            raise RuntimeError("a bug in one programme")
+        return real(db, pid, *args, **kw)
+
+    monkeypatch.setattr(programmes, "publish", broken)
+    done = programmes.publish_due(two, datetime(2026, 4, 20, tzinfo=timezone.utc))
+    assert [r["programme"] for r in done] == ["small-b"]
+    assert "cannot publish programme small-all" in caplog.text

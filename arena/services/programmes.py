@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +25,8 @@ from arena.store import audit, contests, programmes, publications
 from arena.store.db import transaction
 from arena.support import clock
 from arena.support.plain_text import clean_note
+
+log = logging.getLogger("arena.programmes")
 
 _MODELS: dict[str, Programme] = {}
 
@@ -202,12 +205,15 @@ def publish_due(db, now: datetime, *, actor: str = "scheduler") -> list[dict[str
     published and it has no publication yet."""
     done = []
     for listed in programmes.list_programmes(db):
-        prog, _ = model(db, listed["id"])
-        year = str(prog.year)
-        if programmes.latest(db, prog.id, year, with_sheet=False) is not None:
-            continue
-        if all(publications.latest(db, cid, year, with_sheet=False) for cid in prog.contest_ids):
-            row, created = publish(db, prog.id, year, actor=actor, now=now, first_only=True)
-            if created:
-                done.append(row)
+        try:  # each programme on its own, as each contest is: one failing must not stop the pass
+            prog, _ = model(db, listed["id"])
+            year = str(prog.year)
+            if programmes.latest(db, prog.id, year, with_sheet=False) is not None:
+                continue
+            if all(publications.latest(db, cid, year, with_sheet=False) for cid in prog.contest_ids):
+                row, created = publish(db, prog.id, year, actor=actor, now=now, first_only=True)
+                if created:
+                    done.append(row)
+        except Exception:  # noqa: BLE001
+            log.exception("cannot publish programme %s", listed["id"])
     return done
