@@ -13,7 +13,7 @@ import orjson
 from typing import Any
 
 from arena.engine.periods import Period, PeriodError, parse_period
-from arena.engine.results import check_rows, paused_gc
+from arena.engine.results import check_rows, paused_gc, result_columns
 from arena.engine.rules.model import Contest
 from arena.engine.sheet import Results, score, scored_months, sheet_months
 from arena.errors import BadRequest, Forbidden
@@ -62,7 +62,8 @@ def data_sha256(rows) -> str:
     The lines are sorted as text, which is the tuples' order (and three times faster) because
     codes, keys and periods hold no character below the tab (they are checked on the way in)
     and a (unit, key, period) appears at most once."""
-    lines = [f"{r[0]}\t{r[1]}\t{r[2]}\t{float(r[3])!r}\n" for r in rows]  # rows of 4 fields or more
+    units, keys, periods, values = result_columns(rows)
+    lines = [f"{u}\t{k}\t{p}\t{v!r}\n" for u, k, p, v in zip(units, keys, periods, map(float, values))]
     lines.sort()
     return hashlib.sha256("".join(lines).encode()).hexdigest()
 
