@@ -390,3 +390,46 @@ def test_a_batch_touching_a_stored_month_counts_and_archives_as_before(db, conte
     with pytest.raises(ValidationFailed, match="twice"):
         store(db, [("371302", "gdzctz", "2026-04", 6.0), ("371302", "gdzctz", "2026-04", 7.0)])
     assert current_batch(db, contest) == 2
+
+
+def _at_version_7(tmp_path):
+    """A database as version 7 left it: result rows still carrying stored_by and stored_at."""
+    database = connect(str(tmp_path / "v7.db"))
+    for number, step in enumerate(store_db.MIGRATIONS[:7], start=1):
+        with transaction(database):
+            step(database) if callable(step) else [database.conn.execute(s) for s in step]
+            database.conn.execute(f"PRAGMA user_version = {number}")
+    with transaction(database):
+        create_contest(database, contest_id="linyi-2026", now="2026-01-05T09:00:00+08:00", **RULES)
+        for batch, by, at in ((1, "organizer", "2026-02-03T09:00:00+08:00"), (2, "clerk", "2026-03-04T10:00:00+08:00")):
+            database.conn.execute("INSERT INTO result_batches VALUES ('linyi-2026', ?, ?, ?)", (batch, by, at))
+        database.conn.executemany(
+            "INSERT INTO results (contest, unit, key, period, value, stored_by, stored_at, batch)"
+            " VALUES ('linyi-2026', ?, ?, ?, ?, ?, ?, ?)",
+            [("371302", "gdzctz", "2026-01", 41.0, "organizer", "2026-02-03T09:00:00+08:00", 1),
+             ("371311", "gdzctz", "2026-02", 7.5, "clerk", "2026-03-04T10:00:00+08:00", 2)])
+    return database
+
+
+def test_migration_8_keeps_every_row_and_its_stamp_from_its_batch(tmp_path):
+    database = _at_version_7(tmp_path)
+    assert migrate(database) == len(store_db.MIGRATIONS)
+    columns = [c[1] for c in database.conn.execute("PRAGMA table_info(results)")]
+    assert columns == ["contest", "unit", "key", "period", "value", "batch"]
+    assert list_results(database, "linyi-2026") == [
+        {"unit": "371302", "key": "gdzctz", "period": "2026-01", "value": 41.0, "stored_by": "organizer",
+         "stored_at": "2026-02-03T09:00:00+08:00"},
+        {"unit": "371311", "key": "gdzctz", "period": "2026-02", "value": 7.5, "stored_by": "clerk",
+         "stored_at": "2026-03-04T10:00:00+08:00"}]
+    assert database.conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert database.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_migration_8_stops_on_a_row_whose_stamp_is_not_its_batchs(tmp_path):
+    database = _at_version_7(tmp_path)
+    with transaction(database):
+        database.conn.execute("UPDATE results SET stored_by = 'someone else' WHERE period = '2026-02'")
+    with pytest.raises(RuntimeError, match="not their batch's"):
+        migrate(database)
+    assert schema_version(database) == 7
+    assert database.conn.execute("SELECT stored_by FROM results WHERE period = '2026-02'").fetchone()[0] == "someone else"

@@ -37,16 +37,19 @@ _MATCH = """FROM temp.incoming i JOIN results r
 
 _ARCHIVE = f"""INSERT INTO results_history (contest, unit, key, period, value, stored_by, stored_at,
         batch, replaced_by, replaced_at, replaced_batch)
-    SELECT r.contest, r.unit, r.key, r.period, r.value, r.stored_by, r.stored_at, r.batch, ?, ?, ?
-    {_MATCH} WHERE r.value IS NOT i.value"""
+    SELECT r.contest, r.unit, r.key, r.period, r.value, b.stored_by, b.stored_at, r.batch, ?, ?, ?
+    {_MATCH} JOIN result_batches b ON b.contest = r.contest AND b.batch = r.batch
+    WHERE r.value IS NOT i.value"""
 
 # "WHERE true" lets SQLite tell the SELECT from the ON CONFLICT clause.
-_UPSERT = """INSERT INTO results (contest, unit, key, period, value, stored_by, stored_at, batch)
-    SELECT ?, unit, key, period, value, ?, ?, ? FROM temp.incoming WHERE true
-    ON CONFLICT (contest, period, unit, key) DO UPDATE
-    SET value = excluded.value, stored_by = excluded.stored_by, stored_at = excluded.stored_at,
-        batch = excluded.batch
+_UPSERT = """INSERT INTO results (contest, unit, key, period, value, batch)
+    SELECT ?, unit, key, period, value, ? FROM temp.incoming WHERE true
+    ON CONFLICT (contest, period, unit, key) DO UPDATE SET value = excluded.value, batch = excluded.batch
     WHERE results.value IS NOT excluded.value"""
+
+# Who stored a row and when is its batch's (result_batches).
+_STAMPED = """SELECT r.unit, r.key, r.period, r.value, b.stored_by, b.stored_at
+    FROM results r JOIN result_batches b ON b.contest = r.contest AND b.batch = r.batch WHERE r.contest = ?"""
 
 
 def upsert_results(
@@ -77,7 +80,7 @@ def upsert_results(
                      (contest_id, batch, actor, now))
         if changed:
             conn.execute(_ARCHIVE, (actor, now, batch, contest_id))
-        conn.execute(_UPSERT, (contest_id, actor, now, batch))
+        conn.execute(_UPSERT, (contest_id, batch))
     conn.execute("DROP TABLE temp.incoming")
     return {"inserted": total - matched, "updated": changed, "unchanged": matched - changed}
 
@@ -105,9 +108,8 @@ def _insert_new(db: sqlite_utils.Database, contest_id: str, columns: tuple[Seque
                  (contest_id, batch, actor, now))
     try:
         conn.executemany(
-            "INSERT INTO results (contest, unit, key, period, value, stored_by, stored_at, batch)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            zip(repeat(contest_id), *columns, repeat(actor), repeat(now), repeat(batch)),
+            "INSERT INTO results (contest, unit, key, period, value, batch) VALUES (?, ?, ?, ?, ?, ?)",
+            zip(repeat(contest_id), *columns, repeat(batch)),
         )
     except sqlite3.IntegrityError as exc:
         _refuse_repeats(exc)
@@ -194,7 +196,7 @@ def list_results(
     ``period`` may be a month or any longer period: its months are listed; a week: its own rows.
     """
     require_contest(db, contest_id)
-    sql = "SELECT unit, key, period, value, stored_by, stored_at FROM results WHERE contest = ?"
+    sql = _STAMPED
     params: list[Any] = [contest_id]
     if period is not None:
         try:
@@ -207,12 +209,12 @@ def list_results(
         # (one key seek per period; weeks sort among the months, so no range of months will do).
         months = scored_months(db, contest_id)
     if period is not None or unit is not None:
-        sql += f" AND period IN ({', '.join('?' * len(months))})"
+        sql += f" AND r.period IN ({', '.join('?' * len(months))})"
         params += months
     if unit is not None:
-        sql += " AND unit = ?"
+        sql += " AND r.unit = ?"
         params.append(unit)
-    return fetch_dicts(db, sql + " ORDER BY period, unit, key", params)
+    return fetch_dicts(db, sql + " ORDER BY r.period, r.unit, r.key", params)
 
 
 def result_history(db: sqlite_utils.Database, contest_id: str, unit: str, key: str, period: str) -> list[dict]:
