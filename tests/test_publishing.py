@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import threading
@@ -168,7 +169,7 @@ def test_a_publication_written_by_the_stdlib_encoder_still_verifies(small, monke
     # stored before orjson must still verify byte for byte
     tiny = [{"unit": "C", "key": "gdp", "period": "2026-02", "value": 0.00001}]
     services.import_results(small, "small", json.dumps(tiny).encode(), fmt="json", actor="t")
-    monkeypatch.setattr(services, "sheet_json", services.legacy_sheet_json)
+    monkeypatch.setattr(services, "sheet_bytes", lambda sheet: services.legacy_sheet_json(sheet).encode())
     publishing.publish(small, "small", "2026-02", actor="t", now=NOW)
     monkeypatch.undo()
     stored = published_bytes(small, "2026-02")
@@ -181,3 +182,11 @@ def test_a_publication_written_by_the_stdlib_encoder_still_verifies(small, monke
 def test_the_sheet_text_is_compact_utf8_in_key_order():
     sheet = {"unit": "甲县", "b": [1, 2.5, None, True], "a": {"z": -0.0, "y": "引号\"与\\"}}
     assert services.sheet_json(sheet) == json.dumps(sheet, ensure_ascii=False, separators=(",", ":"))
+
+
+def test_the_sheet_is_stored_as_text_and_hashed_as_its_utf8(small):
+    row, _ = publishing.publish(small, "small", "2026-02", actor="t", now=NOW)
+    kind, text = small.conn.execute("SELECT typeof(sheet), sheet FROM publications WHERE contest = 'small'").fetchone()
+    assert kind == "text" and isinstance(text, str)
+    assert text == services.sheet_json(json.loads(text))
+    assert row["sheet_sha256"] == hashlib.sha256(text.encode()).hexdigest()

@@ -108,12 +108,12 @@ def store_revision(db, sheet: dict[str, Any], *, actor: str, rules_version: int,
     """Freeze ``sheet``, whose envelope (revision, published_at, note, status, hashes) is set, as
     its period's next revision with one audit row; inside the caller's write transaction.
     Returns the stored row without its sheet."""
-    text = services.sheet_json(sheet)
+    body = services.sheet_bytes(sheet)
     row = {
         "contest": sheet["contest"], "period": sheet["period"], "kind": sheet["kind"], "revision": sheet["revision"],
         "published_at": sheet["published_at"], "author": actor, "note": sheet["note"], "rules_version": rules_version,
         "rules_sha256": sheet["rules_sha256"], "data_batch": data_batch, "data_sha256": sheet["data_sha256"],
-        "sheet_sha256": hashlib.sha256(text.encode()).hexdigest(), "sheet": text,
+        "sheet_sha256": hashlib.sha256(body).hexdigest(), "sheet": body,
         "status": sheet["status"], "notice_until": sheet["notice_until"],
     }
     publications.insert(db, row)

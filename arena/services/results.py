@@ -109,12 +109,17 @@ def draft(db, contest_id: str, period: str) -> dict[str, Any]:
 
 
 def sheet_json(sheet: dict[str, Any]) -> str:
-    """The canonical JSON text of a sheet: UTF-8, Chinese unescaped, stable key order.
+    """The canonical JSON text of a sheet: UTF-8, Chinese unescaped, stable key order."""
+    return sheet_bytes(sheet).decode()
+
+
+def sheet_bytes(sheet: dict[str, Any]) -> bytes:
+    """``sheet_json`` as UTF-8 bytes, as it is hashed and stored.
 
     orjson writes a national sheet (10 MB) in a tenth of the standard encoder's time, which was
     a fifth of publishing. Unlike ``allow_nan=False`` it would write NaN as null: the engine
     never lets one into a sheet (values, ratios and formulas are checked finite on the way)."""
-    return orjson.dumps(sheet).decode()
+    return orjson.dumps(sheet)
 
 
 def legacy_sheet_json(sheet: dict[str, Any]) -> str:

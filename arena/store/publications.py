@@ -18,13 +18,13 @@ _COLUMNS = ("contest, period, kind, revision, published_at, author, note, rules_
 
 
 def insert(db: sqlite_utils.Database, row: dict) -> None:
-    """Write one publication; ``row`` holds every column, the sheet as canonical JSON text."""
+    """Write one publication; ``row`` holds every column, the sheet as canonical JSON text or
+    its UTF-8 bytes, which SQLite stores as that text (Python never decodes ten megabytes to
+    have them encoded again)."""
     require_transaction(db)
     names = list(row)
-    db.conn.execute(
-        f"INSERT INTO publications ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})",
-        [row[n] for n in names],
-    )
+    marks = ", ".join("CAST(? AS TEXT)" if isinstance(row[n], bytes) else "?" for n in names)
+    db.conn.execute(f"INSERT INTO publications ({', '.join(names)}) VALUES ({marks})", [row[n] for n in names])
 
 
 def latest(db: sqlite_utils.Database, contest_id: str, period: str, with_sheet: bool = True) -> dict | None:
