@@ -52,48 +52,44 @@ class Raw(NamedTuple):
     value: Any
 
 
-class RawColumns(Sequence):
-    """A reader's rows as columns, before any check: ``lines`` numbers them as a person sees
-    them; the cells are the strings read. A sequence of Raw rows to whoever iterates it."""
+class _Columns(Sequence):
+    """Rows held as columns, one sequence per field of the row type ``_row``, named by
+    ``__slots__`` in its order: a million rows without a million row objects, made into rows
+    only for whoever reads them one by one."""
+
+    __slots__: tuple[str, ...] = ()
+    _row: Any
+
+    def __init__(self, *columns: Sequence[Any]):
+        for name, column in zip(self.__slots__, columns, strict=True):
+            setattr(self, name, column)
+
+    def __len__(self) -> int:
+        return len(getattr(self, self.__slots__[0]))
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            return list(self)[i]
+        return self._row._make(getattr(self, name)[i] for name in self.__slots__)
+
+    def __iter__(self) -> Iterator:
+        return map(self._row._make, zip(*(getattr(self, name) for name in self.__slots__)))
+
+
+class RawColumns(_Columns):
+    """A reader's rows before any check: ``lines`` numbers them as a person sees them; the
+    cells are the strings read. Read one by one, they are Raw rows."""
 
     __slots__ = ("lines", "units", "keys", "periods", "values")
-
-    def __init__(self, lines: Sequence[int], units: Sequence[Any], keys: Sequence[Any],
-                 periods: Sequence[Any], values: Sequence[Any]):
-        self.lines, self.units, self.keys, self.periods, self.values = lines, units, keys, periods, values
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return list(self)[i]
-        return Raw(self.lines[i], self.units[i], self.keys[i], self.periods[i], self.values[i])
-
-    def __iter__(self) -> Iterator[Raw]:
-        return map(Raw._make, zip(self.lines, self.units, self.keys, self.periods, self.values))
+    _row = Raw
 
 
-class CheckedRows(Sequence):
-    """Checked rows held as columns (a million rows without a million row objects): a sequence
-    of ResultRow to whoever iterates it; ``result_columns`` hands the store the columns."""
+class CheckedRows(_Columns):
+    """Checked rows; read one by one, they are ResultRows; ``result_columns`` hands the store
+    the columns."""
 
     __slots__ = ("units", "keys", "periods", "values", "lines")
-
-    def __init__(self, units: Sequence[str], keys: Sequence[str], periods: Sequence[str],
-                 values: Sequence[float], lines: Sequence[int]):
-        self.units, self.keys, self.periods, self.values, self.lines = units, keys, periods, values, lines
-
-    def __len__(self) -> int:
-        return len(self.lines)
-
-    def __getitem__(self, i):
-        if isinstance(i, slice):
-            return list(self)[i]
-        return ResultRow(self.units[i], self.keys[i], self.periods[i], self.values[i], self.lines[i])
-
-    def __iter__(self) -> Iterator[ResultRow]:
-        return map(ResultRow._make, zip(self.units, self.keys, self.periods, self.values, self.lines))
+    _row = ResultRow
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, (list, CheckedRows)) and list(self) == list(other)
