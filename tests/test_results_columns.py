@@ -98,3 +98,19 @@ def test_a_file_that_is_not_plain_is_read_row_by_row(body):
     raw = parse_results(body.encode(), "csv")
     assert not isinstance(raw, RawColumns)
     assert [(r.row, r.unit) for r in raw] == [(r.row, r.unit) for r in _rows(body, 100, ())]
+
+
+@pytest.mark.parametrize("month", ["2026-04", "2026-03"], ids=["new_month", "stored_month"])
+def test_an_import_with_a_repeated_cell_names_its_rows_and_stores_nothing(small, month):
+    # the column way leaves repeats to the results' key; the refusal must still name the rows
+    from arena import services
+    from arena.store import results
+
+    before = results.list_results(small, "small")
+    batch = results.current_batch(small, "small")
+    body = f"unit,key,period,value\nA,gdp,{month},1\nB,gdp,{month},2\n甲县,gdp,{month},3\n".encode()
+    with pytest.raises(ValidationFailed) as info:
+        services.import_results(small, "small", body, fmt="csv", actor="t")
+    assert [(d["row"], d["message"][:9]) for d in info.value.details] == [(4, "与第 2 行重复：")]
+    assert results.list_results(small, "small") == before and results.current_batch(small, "small") == batch
+    assert small.conn.execute("PRAGMA foreign_key_check").fetchall() == []

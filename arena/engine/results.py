@@ -17,7 +17,6 @@ checked again row by row, which says what is wrong where.
 from __future__ import annotations
 
 import gc
-import math
 from collections.abc import Sequence
 from contextlib import contextmanager
 from itertools import compress
@@ -105,14 +104,17 @@ def result_columns(rows: Iterable[Sequence[Any]]) -> tuple[Sequence, Sequence, S
     return (columns[0], columns[1], columns[2], columns[3]) if columns else ((), (), (), ())
 
 
-def check_rows(contest: Contest, raw_rows: Iterable[Any], *,
-               max_details: int = MAX_DETAILS) -> list[ResultRow] | CheckedRows:
+def check_rows(contest: Contest, raw_rows: Iterable[Any], *, max_details: int = MAX_DETAILS,
+               repeats: bool = True) -> list[ResultRow] | CheckedRows:
     """Check every raw row (attributes row, unit, key, period, value); raise on any problem.
 
     The error counts every bad row and problem and lists the first ``max_details`` in row
-    order (a million wrong rows would otherwise make a reply of hundreds of megabytes)."""
+    order (a million wrong rows would otherwise make a reply of hundreds of megabytes).
+    ``repeats=False`` lets a batch of columns through without looking for a repeated (unit,
+    key, period): for a caller whose store refuses one by the table's key, and which then
+    checks again with ``repeats=True`` to say which rows repeat (services.import_results)."""
     ctx = Context(contest)
-    if isinstance(raw_rows, RawColumns) and (checked := _check_columns(ctx, raw_rows)) is not None:
+    if isinstance(raw_rows, RawColumns) and (checked := _check_columns(ctx, raw_rows, repeats)) is not None:
         return checked
     with paused_gc():
         out, listed, count, bad_rows = _check(ctx, raw_rows, max_details)
@@ -141,7 +143,7 @@ def _usable(value: float) -> bool:
     return MIN_ABS <= abs(value) <= MAX_ABS or value == 0
 
 
-def _check_columns(ctx: Context, raw: RawColumns) -> CheckedRows | None:
+def _check_columns(ctx: Context, raw: RawColumns, repeats: bool) -> CheckedRows | None:
     """The batch checked a column at a time, or None when any row may be wrong: the row-by-row
     check then finds and explains each problem. Accepts exactly what ``_check`` accepts."""
     units = _codes(ctx, "unit", raw.units, ctx.plain_units)
@@ -156,7 +158,7 @@ def _check_columns(ctx: Context, raw: RawColumns) -> CheckedRows | None:
         tallies = compress(values, map(counts.__contains__, keys))
         if not all(v >= 0 and v.is_integer() for v in tallies):
             return None
-    if _repeats_a_cell(ctx, units, keys, raw.periods):
+    if repeats and _repeats_a_cell(ctx, units, keys, raw.periods):
         return None
     return CheckedRows(units, keys, raw.periods, values, raw.lines)
 
@@ -197,9 +199,11 @@ def _numbers(cells: Sequence[Any]) -> list[float] | None:
         values = list(map(float, cells))
     except ValueError:
         return None
-    if not values or any(map(math.isnan, values)) or max(map(abs, values)) > MAX_ABS:
+    sizes = np.abs(np.fromiter(values, dtype=np.float64, count=len(values)))
+    if not values or np.isnan(sizes).any() or sizes.max() > MAX_ABS:
         return None
-    if min(filter(None, map(abs, values)), default=MIN_ABS) < MIN_ABS:
+    nonzero = sizes[sizes != 0]
+    if nonzero.size and nonzero.min() < MIN_ABS:
         return None
     return values
 

@@ -30,8 +30,13 @@ def import_results(db, contest_id: str, data: bytes, *, fmt: str, actor: str,
     """Parse, check and store result rows: all of them or none. Returns the counts."""
     contest, _ = contest_rules(db, contest_id)
     with paused_gc():  # a million rows are millions of small objects and no cycles
-        rows = check_rows(contest, parse_results(data, fmt, xlsx=xlsx, contest=contest.id))
-        return store_results(db, contest, rows, actor=actor, only_unit=only_unit)
+        raw = parse_results(data, fmt, xlsx=xlsx, contest=contest.id)
+        rows = check_rows(contest, raw, repeats=False)  # the results' key refuses a repeated cell
+        try:
+            return store_results(db, contest, rows, actor=actor, only_unit=only_unit)
+        except results.RepeatedCell:  # nothing was stored: the full check says which rows repeat
+            check_rows(contest, raw)
+            raise
 
 
 def store_results(db, contest: Contest, rows, *, actor: str, only_unit: str | None = None) -> dict[str, int]:

@@ -85,11 +85,15 @@ def upsert_results(
     return {"inserted": total - matched, "updated": changed, "unchanged": matched - changed}
 
 
+class RepeatedCell(ValidationFailed):
+    """A batch holding some (unit, key, period) twice, refused by the table's key."""
+
+
 def _refuse_repeats(exc: sqlite3.IntegrityError) -> None:
     """A repeated (unit, key, period) is the caller's mistake; any other constraint's failure
     (a value that is not a number) is raised as it is."""
     if "UNIQUE" in str(exc):
-        raise ValidationFailed("the same (unit, key, period) appears twice in one batch") from exc
+        raise RepeatedCell("the same (unit, key, period) appears twice in one batch") from exc
     raise exc
 
 
