@@ -199,8 +199,10 @@ def _numbers(cells: Sequence[Any]) -> list[float] | None:
         values = list(map(float, cells))
     except ValueError:
         return None
+    if not values:
+        return None
     sizes = np.abs(np.fromiter(values, dtype=np.float64, count=len(values)))
-    if not values or np.isnan(sizes).any() or sizes.max() > MAX_ABS:
+    if np.isnan(sizes).any() or sizes.max() > MAX_ABS:
         return None
     nonzero = sizes[sizes != 0]
     if nonzero.size and nonzero.min() < MIN_ABS:

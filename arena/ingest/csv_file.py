@@ -50,7 +50,7 @@ def _plain_columns(text: str, max_rows: int) -> RawColumns | None:
         columns, width = read_header(records[0], Problems(), 1)
     except BadRequest:  # or a blank first line: the row-by-row reader says which
         return None
-    if len(records[0]) != width or set(map(len, records)) != {width}:
+    if set(map(len, records)) != {width}:  # the header included
         return None  # the header's problems, or rows of other widths, are the row-by-row reader's to tell
     del records[0]
     cells = list(zip(*records))

@@ -35,10 +35,13 @@ _INCOMING = """CREATE TEMP TABLE incoming (
 _MATCH = """FROM temp.incoming i JOIN results r
     ON r.contest = ? AND r.period = i.period AND r.unit = i.unit AND r.key = i.key"""
 
+# Who stored a result row and when is its batch's: join this to results r for b.stored_by, b.stored_at.
+STAMP_JOIN = "JOIN result_batches b ON b.contest = r.contest AND b.batch = r.batch"
+
 _ARCHIVE = f"""INSERT INTO results_history (contest, unit, key, period, value, stored_by, stored_at,
         batch, replaced_by, replaced_at, replaced_batch)
     SELECT r.contest, r.unit, r.key, r.period, r.value, b.stored_by, b.stored_at, r.batch, ?, ?, ?
-    {_MATCH} JOIN result_batches b ON b.contest = r.contest AND b.batch = r.batch
+    {_MATCH} {STAMP_JOIN}
     WHERE r.value IS NOT i.value"""
 
 # "WHERE true" lets SQLite tell the SELECT from the ON CONFLICT clause.
@@ -47,9 +50,7 @@ _UPSERT = """INSERT INTO results (contest, unit, key, period, value, batch)
     ON CONFLICT (contest, period, unit, key) DO UPDATE SET value = excluded.value, batch = excluded.batch
     WHERE results.value IS NOT excluded.value"""
 
-# Who stored a row and when is its batch's (result_batches).
-_STAMPED = """SELECT r.unit, r.key, r.period, r.value, b.stored_by, b.stored_at
-    FROM results r JOIN result_batches b ON b.contest = r.contest AND b.batch = r.batch WHERE r.contest = ?"""
+_STAMPED = f"SELECT r.unit, r.key, r.period, r.value, b.stored_by, b.stored_at FROM results r {STAMP_JOIN} WHERE r.contest = ?"
 
 
 def upsert_results(

@@ -14,6 +14,7 @@ import sqlite_utils
 
 from arena.errors import NotFound
 from arena.store.db import fetch_dicts, require_transaction
+from arena.store.results import STAMP_JOIN
 
 _COLUMNS = ("id, contest, period, reporter, submitted_by, submitted_at, late, status, reviewed_by, reviewed_at,"
             " reason, batch")
@@ -96,9 +97,8 @@ def stored_cells(db: sqlite_utils.Database, contest: str, period: str,
                  cells: Iterable[tuple[str, str]]) -> dict[tuple[str, str], dict]:
     """(unit, key) -> the stored result (value, batch, stored_by) of ``period`` for each cell asked."""
     wanted = json.dumps(sorted(set(cells)))
-    sql = ("SELECT r.unit, r.key, r.value, r.batch, b.stored_by, b.stored_at FROM results r"
-           " JOIN result_batches b ON b.contest = r.contest AND b.batch = r.batch WHERE r.contest = ? AND r.period = ?"
-           " AND json_array(r.unit, r.key) IN (SELECT value FROM json_each(?))")
+    sql = (f"SELECT r.unit, r.key, r.value, r.batch, b.stored_by, b.stored_at FROM results r {STAMP_JOIN}"
+           " WHERE r.contest = ? AND r.period = ? AND json_array(r.unit, r.key) IN (SELECT value FROM json_each(?))")
     return {(r["unit"], r["key"]): r for r in fetch_dicts(db, sql, (contest, period, wanted))}
 
 
