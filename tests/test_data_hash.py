@@ -1,5 +1,6 @@
-"""The results' hash: the fast text sort gives exactly the hash of the reference definition
-(tuples sorted, one line each), which every stored publication's data_sha256 was made with."""
+"""The results' hashes. An import's (the audit chain's) and the publications' made before
+2026-12-04: the fast text sort gives exactly the hash of the reference definition (tuples
+sorted, one line each). A sheet's since: the nested results' JSON, keys sorted."""
 
 import hashlib
 
@@ -32,10 +33,45 @@ def test_prefixes_sort_as_tuples_do():
 
 
 @given(st.dictionaries(st.tuples(CODE, CODE, st.sampled_from(["2026-01", "2026-02"])), VALUE, max_size=40))
-def test_nested_results_hash_as_their_rows(cells):
-    from arena.services.results import results_sha256
+def test_nested_results_hash_as_their_rows_the_way_before(cells):
+    from arena.services.results import lines_sha256
 
     nested: dict = {}
     for (u, k, m), v in cells.items():
         nested.setdefault(m, {}).setdefault(u, {})[k] = v
-    assert results_sha256(nested) == reference([(u, k, m, v) for (u, k, m), v in cells.items()])
+    assert lines_sha256(nested) == reference([(u, k, m, v) for (u, k, m), v in cells.items()])
+
+
+def test_a_sheets_data_hash_is_the_sha256_of_its_inputs_json_keys_sorted():
+    from arena.services.results import results_sha256
+
+    data = {"2026-02": {"B": {"gdp": 2.0}, "A": {"tax": -0.5, "gdp": 1e-05}}, "2026-01": {"A": {"gdp": 1.5}}}
+    text = b'{"2026-01":{"A":{"gdp":1.5}},"2026-02":{"A":{"gdp":0.00001,"tax":-0.5},"B":{"gdp":2.0}}}'
+    assert results_sha256(data) == hashlib.sha256(text).hexdigest()
+    # a period or unit without rows is no data: the same rows hash the same however they are held
+    assert results_sha256({**data, "2026-03": {}, "2026-01": {"A": {"gdp": 1.5}, "C": {}}}) == results_sha256(data)
+    assert results_sha256({"2026-01": {"A": {"gdp": 1.5000000000000002}}}) != results_sha256({"2026-01": {"A": {"gdp": 1.5}}})
+
+
+@given(st.dictionaries(st.tuples(CODE, CODE, st.sampled_from(["2026-01", "2026-02"])),
+                       st.floats(allow_nan=False, allow_infinity=False, width=64), max_size=40))
+def test_the_data_hash_does_not_depend_on_the_order_rows_are_held_in(cells):
+    from arena.services.results import results_sha256
+
+    forward: dict = {}
+    backward: dict = {}
+    for (u, k, m), v in cells.items():
+        forward.setdefault(m, {}).setdefault(u, {})[k] = v
+    for (u, k, m), v in reversed(list(cells.items())):
+        backward.setdefault(m, {}).setdefault(u, {})[k] = v
+    assert results_sha256(forward) == results_sha256(backward)
+
+
+def test_a_recorded_hash_is_checked_by_the_definition_it_was_made_with():
+    from arena.services.results import lines_sha256, recorded_sha256, results_sha256
+
+    data = {"2026-01": {"A": {"gdp": 1.5}}}
+    old, new = lines_sha256(data), results_sha256(data)
+    assert old != new
+    assert recorded_sha256(data, old) == old and recorded_sha256(data, new) == new
+    assert recorded_sha256(data, None) == new and recorded_sha256(data, "0" * 64) == new

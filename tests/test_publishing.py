@@ -179,6 +179,24 @@ def test_a_publication_written_by_the_stdlib_encoder_still_verifies(small, monke
     assert publishing.verify(small, "small", "2026-02", 1)["ok"]
 
 
+def test_a_publication_hashed_the_way_before_still_verifies_and_its_draft_reads_the_same(small, monkeypatch):
+    # publications made before 2026-12-04 recorded the repr-lines hash of their inputs
+    monkeypatch.setattr(services, "results_sha256", services.lines_sha256)
+    publishing.publish(small, "small", "2026-02", actor="t", now=NOW)
+    monkeypatch.undo()
+    stored = json.loads(published_bytes(small, "2026-02"))
+    assert stored["data_sha256"] == services.lines_sha256(services.sheet_inputs(
+        small, services.contest_rules(small, "small")[0], services.parse_wanted("2026-02")))
+    assert publishing.verify(small, "small", "2026-02", 1)["ok"]
+    assert services.draft(small, "small", "2026-02", stored["data_sha256"])["data_sha256"] == stored["data_sha256"]
+    assert services.draft(small, "small", "2026-02")["data_sha256"] != stored["data_sha256"]
+    # and its inputs altered behind the history's back are still found
+    with small.conn:
+        small.conn.execute("UPDATE results SET value = value + 1 WHERE contest = 'small' AND period = '2026-02'")
+    checked = publishing.verify(small, "small", "2026-02", 1)
+    assert not checked["ok"] and "data hash" in checked["reason"]
+
+
 def test_the_sheet_text_is_compact_utf8_in_key_order():
     sheet = {"unit": "甲县", "b": [1, 2.5, None, True], "a": {"z": -0.0, "y": "引号\"与\\"}}
     assert services.sheet_json(sheet) == json.dumps(sheet, ensure_ascii=False, separators=(",", ":"))

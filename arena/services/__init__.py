@@ -6,9 +6,9 @@ rule files) and results (result rows in, draft sheets out) are re-exported here,
 preview, standing, tokens, scheduler (publishing on schedule) and demo are modules of their own.
 """
 
-from arena.services.results import (data_sha256, draft, import_results, legacy_sheet_json, parse_wanted,
-                                    results_sha256, sheet_bytes, sheet_inputs, sheet_json, store_results)
+from arena.services.results import (data_sha256, draft, import_results, legacy_sheet_json, lines_sha256, parse_wanted,
+                                    recorded_sha256, results_sha256, sheet_bytes, sheet_inputs, sheet_json, store_results)
 from arena.services.rules import contest_rules, list_contests, save_rules
 
-__all__ = ["contest_rules", "data_sha256", "draft", "import_results", "legacy_sheet_json", "list_contests", "parse_wanted",
-           "results_sha256", "save_rules", "sheet_bytes", "sheet_inputs", "sheet_json", "store_results"]
+__all__ = ["contest_rules", "data_sha256", "draft", "import_results", "legacy_sheet_json", "lines_sha256", "list_contests", "parse_wanted",
+           "recorded_sha256", "results_sha256", "save_rules", "sheet_bytes", "sheet_inputs", "sheet_json", "store_results"]

@@ -169,7 +169,7 @@ def verify(db, contest_id: str, period: str, revision: int | None = None,
     if "status" not in frozen_sheet(stored):  # published before notices existed (schema 4)
         del sheet["status"], sheet["notice_until"]
     sheet.update(revision=stored["revision"], published_at=stored["published_at"], note=stored["note"],
-                 rules_sha256=rules_row["sha256"], data_sha256=services.results_sha256(data))
+                 rules_sha256=rules_row["sha256"], data_sha256=services.recorded_sha256(data, stored["data_sha256"]))
     # byte-identical as written then: a publication stored before orjson was the stdlib's text
     same = services.sheet_json(sheet) == stored["sheet"] or services.legacy_sheet_json(sheet) == stored["sheet"]
     reason = None

@@ -111,11 +111,11 @@ def _warned(publication: dict) -> list[dict[str, str]]:
 
 def _page(row: dict, model, period: str, **extra: Any):
     db = get_db()
-    try:
-        sheet = services.draft(db, model.id, period)
+    made = [p for p in publications.list_all(db, model.id) if p["period"] == period]
+    try:  # hashed as the newest revision hashed its data, so that the same data reads the same
+        sheet = services.draft(db, model.id, period, made[-1]["data_sha256"] if made else None)
     except NotFound as exc:
         sheet, extra["empty"] = None, exc.message
-    made = [p for p in publications.list_all(db, model.id) if p["period"] == period]
     if made:
         extra.setdefault("stale", staleness.of(db, model.id, made[-1]))
         extra.setdefault("dependants", staleness.dependants(db, model.id, period))
