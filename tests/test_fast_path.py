@@ -235,6 +235,15 @@ def test_vectorized_rounding_on_any_floats(figures, digits):
     assert all(same_float(f, round_half_up(x, digits)) for x, f in zip(figures, fast))
 
 
+def test_vectorized_rounding_of_a_table_rounds_each_figure_where_it_stands():
+    # a sheet's points are rounded as one table (units x indicators); ties take the slow path by position
+    table = np.array([[2.675, 1.0, float("nan")], [0.125, -2.5e-7, 40.24999999999999]])
+    shown = round_half_up_array(table, 2)
+    assert shown.shape == (2, 3)
+    assert [same_float(f, round_half_up(x, 2)) for x, f in zip(table.ravel().tolist(), shown.ravel().tolist())] == [True] * 6
+    assert shown[0, 0] == 2.68 and shown[1, 0] == 0.13 and shown[1, 2] == 40.25
+
+
 # -- formulas over a column -------------------------------------------------------------------
 
 COLUMN = st.one_of(

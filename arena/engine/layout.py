@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from arena.engine.numbers import round_half_up_list
+from arena.engine.numbers import round_half_up_array
 from arena.engine.rules.model import Contest, Indicator, Lights
 
 
@@ -26,7 +26,7 @@ class Plan:
     assessed: list[int]
     annual: np.ndarray  # T of each assessed unit, NaN for none
     lights: Lights
-    shown_targets: dict[int, list[float | None]] = field(default_factory=dict)  # by k(m)
+    shown_targets: dict[int, np.ndarray] = field(default_factory=dict)  # by k(m)
 
     def __post_init__(self) -> None:
         self.everyone = False  # every member assessed (set by the Layout)
@@ -34,12 +34,12 @@ class Plan:
         lag = self.lights.by == "lag"  # a missing value's light: red, unless it has none at all
         self.missing_lights = [None if math.isnan(t) or (lag and t <= 0) else "red" for t in self.annual.tolist()]
 
-    def targets(self, k: int) -> list[float | None]:
-        """t = T * p(m) of each assessed unit at 4 decimals, as cells show it."""
+    def targets(self, k: int) -> np.ndarray:
+        """t = T * p(m) of each assessed unit at 4 decimals, as cells show it; NaN for none."""
         if k not in self.shown_targets:
             t = self.annual * self.ind.progress[k - 1]
-            shown = round_half_up_list(np.where(np.isnan(t), 0.0, t), 4)
-            self.shown_targets[k] = [None if math.isnan(a) else s for a, s in zip(t.tolist(), shown)]
+            none = np.isnan(t)
+            self.shown_targets[k] = np.where(none, np.nan, round_half_up_array(np.where(none, 0.0, t), 4))
         return self.shown_targets[k]
 
 

@@ -17,20 +17,23 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from operator import itemgetter
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 import numpy as np
 
 from arena.engine import columns
 from arena.engine.layout import Plan, layout_of
 from arena.engine.methods import Column, indicator_points, light, scoring_error
-from arena.engine.numbers import round_half_up, round_half_up_list
+from arena.engine.numbers import round_half_up, round_half_up_array
 from arena.engine.periods import month_number
 from arena.engine.rules.model import Contest, Indicator
 
 Rows = Mapping[str, Mapping[str, float]]  # unit code -> key -> value
 _EMPTY: Mapping[str, float] = {}
 _PLAIN = {float, type(None)}
+_ABSENT = object()  # in a column of cell values: the unit is not assessed on it, no cell
+# A column's cells, field by field: values, targets (NaN: none), ratios (NaN: none), points, lights.
+Fields = tuple[Sequence[Any], np.ndarray, np.ndarray, np.ndarray, Sequence[Any]]
 
 
 @dataclass(slots=True)
@@ -119,8 +122,8 @@ def _table(mrows: list[Mapping[str, float]], ids: list[str]) -> list[tuple[Any, 
 
 
 def _vector(plan: Plan, month: str, column: tuple[Any, ...], mrows: list[Mapping[str, float]],
-            precision: int, with_cells: bool) -> tuple[list[float], list[dict[str, Any]] | None, list[int]] | None:
-    """One column at once, over its assessed units: points, cells, positions of the missing.
+            with_cells: bool) -> tuple[list[float], Fields | None, list[int]] | None:
+    """One column at once, over its assessed units: points, the cells' fields, positions of the missing.
     None where the column must be scored unit by unit."""
     vals = column if plan.everyone else [column[j] for j in plan.assessed]
     if not set(map(type, vals)) <= _PLAIN:
@@ -149,40 +152,70 @@ def _vector(plan: Plan, month: str, column: tuple[Any, ...], mrows: list[Mapping
         return got, None, missing
     n = len(vals)
     if plan.no_target:  # no ratio, no light
-        ratios: list[Any] = [None] * n
-        lights: list[Any] = [None] * n
+        ratios, lights = np.full(n, np.nan), [None] * n
     else:
         shown_r = columns.round_half_up_array(np.where(np.isnan(col.ratios), 0.0, col.ratios), 4)
         lights = columns.lights(plan.lights, plan.ind, month, annual, x, shown_r)
-        r_obj = np.where(np.isnan(col.ratios), None, shown_r.astype(object))
-        if present is None:
-            ratios = r_obj.tolist()
-        else:  # a missing value: no ratio; red, unless the unit has no light at all
-            ratios_all = np.full(n, None, dtype=object)
-            ratios_all[present] = r_obj
-            lights_all = np.array(plan.missing_lights, dtype=object)
-            lights_all[present] = lights
-            ratios, lights = ratios_all.tolist(), lights_all.tolist()
-    cells = [
-        {"value": v, "target": t, "ratio": r, "points": p, "light": lt, "missing": v is None}
-        for v, t, r, p, lt in zip(vals, plan.targets(month_number(month)), ratios,
-                                  round_half_up_list(pts, precision), lights)
-    ]
-    return got, cells, missing
+        ratios = np.where(np.isnan(col.ratios), np.nan, shown_r)
+        if present is not None:  # a missing value: no ratio; red, unless the unit has no light at all
+            ratios_all = np.full(n, np.nan)
+            ratios_all[present] = ratios
+            lights_all = list(plan.missing_lights)
+            for i, lt in zip(present.tolist(), lights):
+                lights_all[i] = lt
+            ratios, lights = ratios_all, lights_all
+    return got, (vals, plan.targets(month_number(month)), ratios, pts, lights), missing
 
 
-def _spread(assessed: list[int], size: int, got: list[float], cells: list[dict[str, Any]] | None
-            ) -> tuple[list[float | None], list[dict[str, Any] | None] | None]:
-    """A column over its assessed units -> over every member, None where not assessed."""
+def _spread(assessed: list[int], size: int, got: list[float], fields: Fields | None
+            ) -> tuple[list[float | None], Fields | None]:
+    """A column over its assessed units -> over every member: points None (in fields 0) and
+    value _ABSENT where not assessed."""
     if len(assessed) == size:
-        return got, cells  # type: ignore[return-value]
+        return got, fields  # type: ignore[return-value]
     pts: list[float | None] = [None] * size
-    cls: list[dict[str, Any] | None] | None = None if cells is None else [None] * size
     for i, j in enumerate(assessed):
         pts[j] = got[i]
-        if cls is not None:
-            cls[j] = cells[i]  # type: ignore[index]
-    return pts, cls
+    if fields is None:
+        return pts, None
+    values, targets, ratios, points, lights = _unassessed(size)
+    for j, v, lt in zip(assessed, fields[0], fields[4]):
+        values[j], lights[j] = v, lt
+    targets[assessed], ratios[assessed], points[assessed] = fields[1], fields[2], fields[3]
+    return pts, (values, targets, ratios, points, lights)
+
+
+def _unassessed(size: int) -> Fields:
+    """The fields of a column that assesses none of ``size`` members."""
+    return [_ABSENT] * size, np.full(size, np.nan), np.full(size, np.nan), np.zeros(size), [None] * size
+
+
+def _fields_of(cells: list[dict[str, Any] | None]) -> Fields:
+    """Cells of every member (None: not assessed), as methods.py makes them -> the column's
+    fields (their points, rounded already, round to themselves in ``_cells``)."""
+    def numbers(field: str, none: float) -> np.ndarray:
+        return np.array([none if c is None or c[field] is None else c[field] for c in cells], dtype=float)
+
+    return ([_ABSENT if c is None else c["value"] for c in cells], numbers("target", np.nan),
+            numbers("ratio", np.nan), numbers("points", 0.0), [None if c is None else c["light"] for c in cells])
+
+
+def _cells(ids: list[str], fields: list[Fields], precision: int) -> Iterator[dict[str, dict[str, Any] | None]]:
+    """The columns' fields -> each member's cells, member after member.
+
+    Made a unit at a time, not a column at a time, numbers included (a table of members x
+    indicators made objects row after row): a unit's cells then lie together in memory, and
+    writing the national sheet as JSON and freeing it take about a third of the time they took
+    (the JSON writer and the allocator walk the sheet unit by unit)."""
+    def objects(table: np.ndarray) -> list[list[Any]]:
+        return np.where(np.isnan(table), None, table.astype(object)).tolist()  # NaN: none
+
+    targets, ratios = (objects(np.column_stack([c[f] for c in fields])) for f in (1, 2))
+    points = round_half_up_array(np.column_stack([c[3] for c in fields]), precision).astype(object).tolist()
+    for row in zip(zip(*(c[0] for c in fields)), targets, ratios, points, zip(*(c[4] for c in fields))):
+        yield {i: None if v is _ABSENT else
+               {"value": v, "target": t, "ratio": r, "points": p, "light": lt, "missing": v is None}
+               for i, v, t, r, p, lt in zip(ids, *row)}
 
 
 def score_month(contest: Contest, month: str, rows: Rows, *, cells: bool = True) -> dict[str, UnitMonth]:
@@ -192,29 +225,32 @@ def score_month(contest: Contest, month: str, rows: Rows, *, cells: bool = True)
     mrows = {g: [rows.get(u, _EMPTY) for u in members] for g, members in layout.groups.items()}
     tables = {g: _table(mrows[g], ids) for g in layout.groups}
     pcols: dict[str, list[list[float | None]]] = {g: [] for g in layout.groups}
-    ccols: dict[str, list[list[dict[str, Any] | None]]] = {g: [] for g in layout.groups}
+    fcols: dict[str, list[Fields]] = {g: [] for g in layout.groups}
     lacking: dict[str, set[int]] = {g: set() for g in layout.groups}
     for k in range(len(ids)):  # indicators outside, groups inside: errors come in the old order
         for group, members in layout.groups.items():
             plan = layout.plans[group][k]
             if plan.weight is None:  # the group does not score this indicator
                 pcols[group].append([None] * len(members))
-                ccols[group].append([None] * len(members) if cells else [])
+                if cells:
+                    fcols[group].append(_unassessed(len(members)))
                 continue
-            done = _vector(plan, month, tables[group][k], mrows[group], contest.precision, cells)
+            done = _vector(plan, month, tables[group][k], mrows[group], cells)
             if done is not None:
-                got, got_cells, missing = done
+                got, got_fields, missing = done
                 lacking[group].update(plan.assessed[i] for i in missing)
-                pts, cls = _spread(plan.assessed, len(members), got, got_cells)
+                pts, fields = _spread(plan.assessed, len(members), got, got_fields)
             else:
                 pts, cls = unit_by_unit(contest, plan.ind, members, group, month, rows)
                 lacking[group].update(j for j, c in enumerate(cls) if c is not None and c["missing"])
+                fields = _fields_of(cls) if cells else None
             pcols[group].append(pts)
-            ccols[group].append(cls if cells else [])  # type: ignore[arg-type]
+            if fields is not None:
+                fcols[group].append(fields)
     out = {}
     adj_ids = [a.id for a in contest.adjustments]
     for group, members in layout.groups.items():
-        cell_rows = iter(zip(*ccols[group])) if cells and ids else None
+        cell_rows = _cells(ids, fcols[group], contest.precision) if cells and ids else None
         point_rows = zip(*pcols[group]) if ids else [()] * len(members)
         scored = layout.scored[group]
         for j, (u, prow) in enumerate(zip(members, point_rows)):
@@ -227,6 +263,6 @@ def score_month(contest: Contest, month: str, rows: Rows, *, cells: bool = True)
                 total = math.fsum(scored(prow)) if ids else 0.0
             row = rows.get(u, _EMPTY)
             adj, vetoed = adjustments(contest, u, row) if any(map(row.__contains__, adj_ids)) else ({}, False)
-            out[u] = UnitMonth(ids, prow, dict(zip(ids, next(cell_rows))) if cell_rows else {}, adj, vetoed,
+            out[u] = UnitMonth(ids, prow, next(cell_rows) if cell_rows else {}, adj, vetoed,
                                j in lacking[group], math.fsum([total, *adj.values()]))
     return out

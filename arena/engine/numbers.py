@@ -54,8 +54,8 @@ def round_half_up_array(xs: np.ndarray | Iterable[float], digits: int) -> np.nda
         unsafe = ~(y < _FAST_LIMIT) | (np.abs(y - floor - 0.5) <= _TIE_MARGIN)
         out = np.copysign(np.floor(y + 0.5) / scale, x) + 0.0
     if unsafe.any():
-        where = np.flatnonzero(unsafe)
-        out[where] = [round_half_up(v, digits) for v in x[where].tolist()]
+        where = np.flatnonzero(unsafe)  # flat positions: any shape
+        out.flat[where] = [round_half_up(v, digits) for v in x.ravel()[where].tolist()]
     return out
 
 
