@@ -90,6 +90,9 @@ def _register_errors(app: Flask) -> None:
 
         from arena.store.db import storage_error
 
+        from arena.http.db import spoil_db
+
+        spoil_db()  # whatever went wrong, the next request gets a fresh connection
         mapped = storage_error(error) if isinstance(error, sqlite3.Error) else None
         if mapped is not None:  # a full or read-only disk met outside a transaction
             log.error("storage: %s", error)
