@@ -88,7 +88,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("REQUIRE_TOTP", True, _bool, "Admins and organizers must set up a TOTP second factor before they can act."),
     Setting("AUDIT_KEEP_DAYS", 180, int, "Audit rows younger than this many days are never deleted (arena audit purge)."),
     Setting("EVIDENCE_DIR", None, str, "Folder of evidence files (佐证材料), stored by sha256, never public; "
-                                       "default: evidence/ beside the database. Back it up with the database."),
+                                       "default: evidence/ beside the database. `arena backup FILE` copies it to FILE.evidence/."),
     Setting("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024, int, "Largest evidence file accepted, in bytes (413 beyond)."),
     Setting("EVIDENCE_MAX_FILES", 10, int, "Most evidence files in one submission or objection."),
     Setting("S3_ENDPOINT_URL", None, str, "S3-compatible storage for export-static s3://… (MinIO, OSS, COS); "

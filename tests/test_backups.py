@@ -144,3 +144,77 @@ def test_restore_and_backup_refuse_what_would_lose_data(tmp_path, monkeypatch, c
     assert cli([a.format(**names) for a in argv], live, monkeypatch) == 1
     assert message in capsys.readouterr().err
     assert batches(live) == 1
+
+
+def with_evidence(path, files: dict[str, bytes]):
+    """A database at ``path`` whose one submission holds ``files``, stored in evidence/ beside it."""
+    from arena.services import evidence
+    from arena.store.db import transaction
+
+    db = make_db(path)
+    db.conn.execute("INSERT INTO submissions (contest, period, reporter, submitted_by, submitted_at, status)"
+                    " VALUES ('small', '2026-01', 'organizer', 'u', 't', 'pending')")
+    checked = evidence.check(list(files.items()), evidence.Limits())
+    with transaction(db):
+        rows = evidence.attach(db, path.parent / "evidence", checked, contest="small", actor="u", now="t",
+                               submission=1)
+    db.close()
+    return [r["sha256"] for r in rows]
+
+
+def test_evidence_files_go_with_the_backup_and_come_back_with_the_restore(tmp_path, monkeypatch, capsys):
+    from arena.services import evidence
+    from arena.store.db import connect
+
+    live = tmp_path / "arena.db"
+    shas = with_evidence(live, {"统计月报.pdf": b"%PDF-1.4 month", "现场.png": b"\x89PNG\r\n\x1a\nphoto"})
+    backup_file = tmp_path / "backups" / "arena.bak"
+    assert cli(["backup", str(backup_file)], live, monkeypatch) == 0
+    assert "2 copied, 0 already there" in capsys.readouterr().out
+    kept = tmp_path / "backups" / "arena.bak.evidence"
+    assert sorted(p.name for p in kept.rglob("*") if p.is_file()) == sorted(shas)
+    assert cli(["backup", str(backup_file)], live, monkeypatch) == 0  # again: nothing new to copy
+    assert "0 copied, 2 already there" in capsys.readouterr().out
+
+    for blob in (tmp_path / "evidence").rglob("*"):
+        if blob.is_file():
+            blob.unlink()  # the disk that held the evidence is gone
+    assert cli(["restore", str(backup_file), "--yes"], live, monkeypatch) == 0
+    assert "2 copied" in capsys.readouterr().out
+    db = connect(str(live))
+    try:
+        from arena.store import evidence as rows
+
+        row = rows.named(db, name="统计月报.pdf", submission=1)
+        assert evidence.read(db, tmp_path / "evidence", row, actor="organizer x", now="t2") == b"%PDF-1.4 month"
+    finally:
+        db.close()
+
+
+def test_a_missing_or_damaged_evidence_file_is_named_and_the_database_copied_anyway(tmp_path, monkeypatch,
+                                                                                      capsys):
+    from arena.services import evidence
+
+    live = tmp_path / "arena.db"
+    lost, kept = with_evidence(live, {"a.pdf": b"%PDF-1.4 lost", "b.pdf": b"%PDF-1.4 kept"})
+    evidence.blob_path(tmp_path / "evidence", lost).unlink()
+    backup_file = tmp_path / "arena.bak"
+    assert cli(["backup", str(backup_file)], live, monkeypatch) == 1
+    out, err = capsys.readouterr()
+    assert "integrity ok" in out and backup_file.is_file()
+    assert f"evidence file {lost} is missing" in err and kept not in err
+
+    damaged = evidence.blob_path(backups_folder(backup_file), kept)
+    damaged.write_bytes(b"%PDF-1.4 tampered")
+    evidence.blob_path(tmp_path / "evidence", kept).unlink()
+    assert cli(["restore", str(backup_file), "--yes"], live, monkeypatch) == 1
+    out, err = capsys.readouterr()
+    assert "restored from" in out
+    assert f"evidence file {kept} is damaged" in err and f"evidence file {lost} is missing" in err
+    assert not evidence.blob_path(tmp_path / "evidence", kept).exists()  # never copied in damaged
+
+
+def backups_folder(backup_file):
+    from arena.services.backups import evidence_folder
+
+    return evidence_folder(backup_file)

@@ -8,17 +8,24 @@ copy of a WAL database is not (the -wal file holds the newest commits). The copy
 backup file is always whole. A restore checks the file the same way first, then copies it into
 the live database, again by the backup API, so connections that are open see the restored
 state on their next transaction instead of a file swapped under them.
+
+Evidence files (佐证材料) live outside the database, by sha256. A backup FILE keeps the ones its
+snapshot names in FILE.evidence/ (laid out as the live folder), copying only those not there
+yet, each checked against its sha256 and written whole; a restore puts back, checked the same
+way, those the live folder lacks, before the database is replaced. A file named by a row but
+found nowhere, or damaged, is reported by its sha256: the database copy goes ahead regardless.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sqlite3
 import tempfile
 from pathlib import Path
 
-from arena.support.atomic import fsync_dir
 from arena.errors import ArenaError
+from arena.support.atomic import fsync_dir, write_atomic
 
 
 def _check(conn: sqlite3.Connection, what: str) -> dict:
@@ -36,8 +43,47 @@ def _check(conn: sqlite3.Connection, what: str) -> dict:
     return {"schema_version": version, "pages": int(conn.execute("PRAGMA page_count").fetchone()[0])}
 
 
-def backup(database: str, target: str | os.PathLike) -> dict:
-    """Copy the live ``database`` into ``target`` (replaced whole); returns what was copied."""
+def evidence_folder(backup_file: str | os.PathLike) -> Path:
+    """Where the backup ``backup_file`` keeps its evidence files: FILE.evidence/ beside it."""
+    return Path(f"{backup_file}.evidence")
+
+
+def _named_evidence(conn: sqlite3.Connection) -> list[str]:
+    """The sha256 of every evidence file the database's rows name (none before schema 5)."""
+    if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'evidence'").fetchone() is None:
+        return []
+    return [row[0] for row in conn.execute("SELECT DISTINCT sha256 FROM evidence ORDER BY sha256")]
+
+
+def copy_evidence(shas: list[str], source: str | os.PathLike, target: str | os.PathLike) -> dict:
+    """Copy the files ``shas`` from the folder ``source`` to ``target`` where ``target`` lacks
+    them, each checked against its sha256 and written whole (fsynced, renamed). Returns counts
+    and the sha256 of those missing from ``source`` and of those found damaged there."""
+    from arena.services.evidence import blob_path
+
+    done: dict = {"copied": 0, "present": 0, "missing": [], "damaged": []}
+    for sha in shas:
+        there = blob_path(target, sha)
+        if there.is_file():
+            done["present"] += 1
+            continue
+        try:
+            data = blob_path(source, sha).read_bytes()
+        except FileNotFoundError:
+            done["missing"].append(sha)
+            continue
+        if hashlib.sha256(data).hexdigest() != sha:
+            done["damaged"].append(sha)
+            continue
+        there.parent.mkdir(parents=True, exist_ok=True)
+        write_atomic(there, data, 0o600)
+        done["copied"] += 1
+    return done
+
+
+def backup(database: str, target: str | os.PathLike, evidence_dir: str | os.PathLike | None = None) -> dict:
+    """Copy the live ``database`` into ``target`` (replaced whole), and the evidence files it
+    names from ``evidence_dir`` into ``evidence_folder(target)``; returns what was copied."""
     target = Path(target)
     if target.resolve() == Path(database).resolve():
         raise ArenaError(f"{target}: that is the database itself; name another file")
@@ -63,11 +109,21 @@ def backup(database: str, target: str | os.PathLike) -> dict:
         Path(temp).unlink(missing_ok=True)
         raise
     fsync_dir(target.parent)
-    return {"file": str(target), "bytes": target.stat().st_size, **found}
+    done = {"file": str(target), "bytes": target.stat().st_size, **found, "evidence": None}
+    if evidence_dir is not None:
+        copied = sqlite3.connect(f"file:{target.resolve()}?mode=ro", uri=True)
+        try:
+            named = _named_evidence(copied)
+        finally:
+            copied.close()
+        done["evidence"] = copy_evidence(named, evidence_dir, evidence_folder(target))
+    return done
 
 
-def restore(source: str | os.PathLike, database: str, busy_timeout_ms: int = 10_000) -> dict:
-    """Replace the contents of ``database`` by the backup ``source``, after checking it whole."""
+def restore(source: str | os.PathLike, database: str, busy_timeout_ms: int = 10_000,
+            evidence_dir: str | os.PathLike | None = None) -> dict:
+    """Replace the contents of ``database`` by the backup ``source``, after checking it whole
+    and putting back into ``evidence_dir`` the evidence files it names that are not there."""
     if not Path(source).is_file():
         raise ArenaError(f"no backup at {source}")
     if Path(source).resolve() == Path(database).resolve():
@@ -80,6 +136,9 @@ def restore(source: str | os.PathLike, database: str, busy_timeout_ms: int = 10_
         if found["schema_version"] > len(MIGRATIONS):
             raise ArenaError(f"{source} has schema version {found['schema_version']}; this Arena knows "
                              f"{len(MIGRATIONS)}: restore it with the newer Arena that wrote it")
+        evidence = None
+        if evidence_dir is not None:  # first: once restored, no row may lack its file
+            evidence = copy_evidence(_named_evidence(backup_conn), evidence_folder(source), evidence_dir)
         live = connect(database, busy_timeout_ms)  # WAL and the busy timeout, as every writer has
         try:
             backup_conn.backup(live.conn)  # takes the write lock; readers see the old or the new, whole
@@ -88,4 +147,4 @@ def restore(source: str | os.PathLike, database: str, busy_timeout_ms: int = 10_
             live.close()
     finally:
         backup_conn.close()
-    return {"file": str(source), "database": database, **found}
+    return {"file": str(source), "database": database, **found, "evidence": evidence}
