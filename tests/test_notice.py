@@ -438,3 +438,24 @@ def test_publishing_a_quarter_by_hand_names_the_months_still_under_notice(api, t
     monkeypatch.setenv("ARENA_DATABASE", api.path)
     code, _, err = cli("publish", "nt", "2026-Q1")
     assert code != 0 and "2026-01（公示至 2026-02-13T09:00:00+08:00）" in err
+
+
+def test_arena_finalize_makes_a_month_final_once_and_says_why_it_will_not(nt, cli):
+    at("2026-02-10T09:00:00+08:00")
+    publishing.publish(nt, "nt", "2026-01", actor="t")
+    publishing.publish(nt, "nt", "2026-02", actor="t")
+    code, out, _ = cli("finalize", "nt", "2026-01")
+    assert code == 0
+    assert out == "nt 2026-01 final as revision 2 (2026-02-10T09:00:00+08:00): 提前定稿（公示期原至 2026-02-13T09:00:00+08:00）\n"
+    code, out, _ = cli("finalize", "nt", "2026-01")
+    assert code == 0 and "unchanged: already final as revision 2" in out
+    at("2026-02-14T08:00:00+08:00")
+    code, out, _ = cli("finalize", "nt", "2026-02", "--note", "经核无异议")
+    assert code == 0 and out.endswith("final as revision 2 (2026-02-14T08:00:00+08:00): 经核无异议\n")
+    row = publications.get(nt, "nt", "2026-02")
+    assert (row["status"], row["note"]) == ("final", "经核无异议") and row["author"].startswith("cli")
+    code, _, err = cli("finalize", "nt", "2026-Q1")
+    assert code == 1 and "只有月度成绩有公示期" in err
+    code, _, err = cli("finalize", "nt", "2026-03")
+    assert code == 1 and "尚未发布" in err
+    assert publishing.verify(nt, "nt", "2026-01", 2)["ok"]

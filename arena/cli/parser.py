@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     pub.add_argument("period")
     pub.add_argument("--note", help="更正说明: required for a revision after the first")
 
+    fin = sub.add_parser("finalize", help="make a month under notice (公示期) final now, with the same figures "
+                                          "(refused while an objection is open)")
+    fin.add_argument("contest")
+    fin.add_argument("period", help="a month, e.g. 2026-03")
+    fin.add_argument("--note", help="default 公示期满 once the notice has ended, 提前定稿 before")
+
     ver = sub.add_parser("verify", help="recompute publications from their recorded rules and data")
     ver.add_argument("contest")
     ver.add_argument("period", nargs="?", help="default: every publication of the contest")

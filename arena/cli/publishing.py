@@ -31,6 +31,17 @@ def cmd_publish(args) -> int:
     return 0
 
 
+@command("finalize")
+def cmd_finalize(args) -> int:
+    from arena.services import notice
+
+    db, _ = open_db()
+    row, created = notice.finalize(db, args.contest, args.period, actor=actor(), note=args.note)
+    what = "final" if created else "unchanged: already final"
+    print(f"{row['contest']} {row['period']} {what} as revision {row['revision']} ({row['published_at']}): {row['note']}")
+    return 0
+
+
 @command("verify")
 def cmd_verify(args) -> int:
     from arena.services import publishing, staleness
