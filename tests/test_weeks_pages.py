@@ -158,6 +158,12 @@ def test_the_console_lists_and_drafts_weeks_and_still_defaults_to_a_month(demo_w
     draft = page(client, "/console/contests/linyi-2026/draft?period=2026-W26")
     # 兰山区's ybys: 49.5 against 46.589, 3.06 points ahead of the time schedule
     assert 'class="sheet week"' in draft and "49.5 / 46.589 <small>（+3.06）</small>" in draft
+    # the picker offers the season's weeks, with their dates, the one shown selected
+    picker = draft[draft.index('<select id="period"'):draft.index("</select>")]
+    assert '<optgroup label="周">' in picker
+    assert '<option value="2026-W26" selected>2026-W26（周，6月22日—6月28日）</option>' in picker
+    assert '<option value="2026-W01">2026-W01（周，12月29日—1月4日）</option>' in picker  # its Thursday is 1 January
+    assert picker.count("<option") == 19 + 53 and picker.index('label="月"') < picker.index('label="周"')
     # weeks sort after their year's months: the pages that default to the latest month still find one
     assert "2026-12" in page(client, "/console/contests/linyi-2026/draft")
     for path in ("/console/contests/linyi-2026/results", "/console/contests/linyi-2026/rules"):

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, Iterable, Mapping
 
 from flask import flash
 
 from arena import services
-from arena.engine.periods import KINDS, PeriodError, parse_period, periods_containing
+from arena.engine.periods import KINDS, Period, PeriodError, parse_period, periods_containing, week_day, week_of
 from arena.engine.rules.model import Contest
 from arena.errors import ArenaError, Forbidden
 from arena.http.console.auth import current_user
@@ -15,7 +16,7 @@ from arena.http.db import get_db
 from arena.store import contests, results
 
 FIELD_LABELS = {"unit": "单位", "key": "指标", "period": "期间", "value": "数值", "note": "说明", "file": "文件"}
-KIND_LABELS = {"month": "月", "quarter": "季度", "half": "半年", "year": "全年"}
+KIND_LABELS = {"month": "月", "quarter": "季度", "half": "半年", "year": "全年", "week": "周"}
 
 
 def allowed_contests() -> list[dict[str, Any]]:
@@ -36,10 +37,38 @@ def open_contest(contest_id: str) -> tuple[dict[str, Any], Contest, dict[str, An
 
 
 def period_choices(contest: Contest) -> list[tuple[str, str]]:
-    """Every period of the season, as (value, label): months, then quarters, halves, years."""
+    """Every period of the season, as (value, label): months, then quarters, halves, years,
+    then, with a weekly dispatch (周调度), its weeks with their dates."""
     found = {p for month in contest.months for p in periods_containing(month)}
     ordered = sorted(found, key=lambda p: (KINDS.index(p.kind), p))
-    return [(str(p), f"{p}（{KIND_LABELS[p.kind]}）") for p in ordered]
+    choices = [(str(p), f"{p}（{KIND_LABELS[p.kind]}）") for p in ordered]
+    if contest.weekly is not None:
+        choices += [(str(w), f"{w}（周，{_day(week_day(w, 1))}—{_day(week_day(w, 7))}）") for w in season_weeks(contest)]
+    return choices
+
+
+def period_groups(contest: Contest) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``period_choices`` grouped by kind, for a picker: [(月, [...]), (季度, [...]), ...]."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for value, label in period_choices(contest):
+        groups.setdefault(KIND_LABELS[parse_period(value).kind], []).append((value, label))
+    return list(groups.items())
+
+
+def season_weeks(contest: Contest) -> list[Period]:
+    """The ISO weeks whose Thursday falls in a month of the season (a week belongs to that month)."""
+    day = dt.date.fromisoformat(f"{contest.months[0]}-01")
+    day -= dt.timedelta(days=day.weekday() + 7)  # a Monday before the season: its week may count
+    weeks = []
+    while (week := week_of(day)).months[0] <= contest.months[-1]:
+        if week.months[0] in contest.months:
+            weeks.append(week)
+        day += dt.timedelta(days=7)
+    return weeks
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.month}月{day.day}日"
 
 
 def season_period(text: str | None, contest: Contest, *, months_only: bool = False) -> str | None:

@@ -11,19 +11,14 @@ from typing import Any
 from flask import flash, redirect, render_template, request, url_for
 
 from arena import services
-from arena.services import publishing, staleness
-from arena.http.db import get_db
-from arena.http.console import bp
-from arena.http.console.auth import current_user
-from arena.http.console.common import chosen_period, open_contest, period_choices, problems, season_period
 from arena.engine.result_problems import show_text
 from arena.errors import ArenaError, NotFound, ValidationFailed
 from arena.http.console import bp
 from arena.http.console.auth import current_user
-from arena.http.console.common import chosen_period, open_contest, period_choices, problems, season_period
+from arena.http.console.common import chosen_period, open_contest, period_groups, problems, season_period
 from arena.http.db import get_db
-from arena.services import publishing
 from arena.render import words
+from arena.services import publishing, staleness
 from arena.store import publications
 from arena.store.db import transaction
 
@@ -126,5 +121,5 @@ def _page(row: dict, model, period: str, **extra: Any):
         same = publishing.same_sheet(sheet, publications.get(db, model.id, period, made[-1]["revision"]))
     error = extra.get("error")
     return render_template("console/draft.html", contest=row, model=model, period=period, sheet=sheet,
-                           periods=period_choices(model), made=made, same=same,
+                           periods=period_groups(model), made=made, same=same,
                            problems=problems(error) if error else None, **extra)
