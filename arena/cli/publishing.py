@@ -17,11 +17,9 @@ PUBLICATION_COLUMNS = [("期间", "period", False), ("类型", "kind", False), (
 def cmd_publish(args) -> int:
     from arena.services import publishing
 
-    db, _ = open_db()
-    row, created = publishing.publish(db, args.contest, args.period, actor=actor(), note=args.note)
-    what = "published" if created else "unchanged: already published"
-    print(f"{row['contest']} {row['period']} {what} as revision {row['revision']} ({row['published_at']})")
-    if created and row["revision"] > 1:
+    db, row = _made(lambda db: publishing.publish(db, args.contest, args.period, actor=actor(), note=args.note),
+                    "published", "unchanged: already published")
+    if row is not None and row["revision"] > 1:
         from arena.services import staleness
 
         stale = staleness.dependants(db, row["contest"], row["period"])
@@ -35,11 +33,19 @@ def cmd_publish(args) -> int:
 def cmd_finalize(args) -> int:
     from arena.services import notice
 
-    db, _ = open_db()
-    row, created = notice.finalize(db, args.contest, args.period, actor=actor(), note=args.note)
-    what = "final" if created else "unchanged: already final"
-    print(f"{row['contest']} {row['period']} {what} as revision {row['revision']} ({row['published_at']}): {row['note']}")
+    _made(lambda db: notice.finalize(db, args.contest, args.period, actor=actor(), note=args.note),
+          "final", "unchanged: already final", with_note=True)
     return 0
+
+
+def _made(make, done: str, unchanged: str, *, with_note: bool = False):
+    """Run ``make(db)`` -> (revision, created) and say which revision came of it; returns the
+    database and the revision when one was made (None when it was there already)."""
+    db, _ = open_db()
+    row, created = make(db)
+    said = f"{row['contest']} {row['period']} {done if created else unchanged} as revision {row['revision']}"
+    print(f"{said} ({row['published_at']})" + (f": {row['note']}" if with_note else ""))
+    return db, row if created else None
 
 
 @command("verify")
