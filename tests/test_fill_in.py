@@ -100,17 +100,19 @@ def test_values_are_validated_headers_locked_and_value_cells_open(site):
 def test_a_department_sees_its_own_indicators_for_the_units_that_score_them_prefilled(site):
     _, get, _ = site
     tjj = sheet_of(get("dept", "2026-02", "tjj"))
-    assert grid(tjj) == [["单位代码", "单位", "增速（%）", "投资（亿元）"],
-                         ["A", "甲县", 7, 12], ["B", "乙县", 6, 10], ["C", "丙县", 5, None]]  # C: exempt from inv
-    assert "填报：市统计局" in tjj["B2"].value
+    # a reporter's workbook goes in as a submission: it ends with 说明, one per row
+    assert grid(tjj) == [["单位代码", "单位", "增速（%）", "投资（亿元）", "说明"],
+                         ["A", "甲县", 7, 12, None], ["B", "乙县", 6, 10, None], ["C", "丙县", 5, None, None]]
+    assert "填报：市统计局" in tjj["B2"].value  # C: exempt from inv
     swj = sheet_of(get("dept", "2026-02", "swj"))
-    assert grid(swj) == [["单位代码", "单位", "外贸（亿美元）"], ["A", "甲县", 3.5], ["B", "乙县", None]]
+    assert grid(swj) == [["单位代码", "单位", "外贸（亿美元）", "说明"], ["A", "甲县", 3.5, None], ["B", "乙县", None, None]]
+    assert swj["D3"].value == "#explanation" and not swj["D5"].protection.locked
 
 
 def test_a_unit_sees_its_own_row(site):
     _, get, _ = site
     ws = sheet_of(get("small", "2026-04", "unit_b"))
-    assert grid(ws) == [["单位代码", "单位", "增速（%）", "投资（亿元）"], ["B", "乙县", None, None]]
+    assert grid(ws) == [["单位代码", "单位", "增速（%）", "投资（亿元）", "说明"], ["B", "乙县", None, None, None]]
 
 
 def test_filled_workbook_imports_back_and_its_rows_are_stored(site):

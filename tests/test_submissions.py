@@ -147,6 +147,40 @@ def test_explanations_in_csv_and_the_swing_marks_of_the_listing(world):
     assert assert_error_body(plain, 400)
 
 
+def test_the_fill_in_workbooks_explanation_column_goes_with_each_value_of_its_row(world):
+    import io
+
+    from openpyxl import load_workbook
+
+    xlsx = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    got = world.client().get("/api/contests/small/template/2026-04.xlsx", headers=world.headers("unit_a"))
+    book = load_workbook(io.BytesIO(got.data))
+    ws = book.worksheets[0]
+    assert [c.value for c in ws[4]] == ["单位代码", "单位", "投资（亿元）", "说明（与上月相比变动超过 50% 的须填写）"]
+
+    def posted(explanation, to=SUBMISSIONS, role="unit_a", value=19):
+        ws["C5"], ws["D5"] = value, explanation
+        buf = io.BytesIO()
+        book.save(buf)
+        return world.client().post(to, data=buf.getvalue(), headers={**world.headers(role), "Content-Type": xlsx})
+
+    refused = posted(None)  # 19 against 12 in March: a swing of 0.5833 needs a word
+    assert refused.status_code == 422 and "须填写说明" in refused.get_json()["error"]["details"][0]["message"]
+    answer = posted("新项目集中开工")
+    assert answer.status_code == 201, answer.get_json()
+    [listed] = world.client().get(SUBMISSIONS, headers=world.headers("unit_a")).get_json()
+    assert [(r["key"], r["value"], r["explanation"], r["over_swing"]) for r in listed["rows"]] == [
+        ("inv", 19.0, "新项目集中开工", True)]
+    # a result import reads no explanation: the text is refused, not dropped
+    plain = posted("新项目集中开工", "/api/contests/small/results", "organizer")
+    assert assert_error_body(plain, 400)
+    assert "说明只随报送" in plain.get_json()["error"]["details"][0]["message"]
+    before = world.dump()
+    nothing = posted("只有说明", value=None)  # an explanation of nothing
+    assert nothing.status_code == 400 and "没有填写数值" in nothing.get_json()["error"]["details"][0]["message"]
+    assert world.dump() == before
+
+
 @pytest.mark.parametrize("moment, late", [("2026-05-05T23:59:59", False), ("2026-05-06T00:00:00", True)])
 def test_late_from_the_end_of_the_due_day(world, moment, late):
     from arena.support import clock

@@ -76,7 +76,7 @@ def parse_xlsx(data: bytes, max_rows: int, limits: XlsxLimits | None = None,
         numbered = _numbered(sheet.iter_rows(max_col=MAX_COLUMNS if wide else None), deadline, limits.seconds)
         first = next(numbered, None)
         if first is not None and first[0] == 1 and is_template(first[1]):
-            read_template(numbered, contest, _percent, get_column_letter, add)
+            read_template(numbered, contest, _percent, get_column_letter, add, "explanation" in optional)
             return rows
         columns, width = None, 0
         for n, row in itertools.chain([first] if first is not None else [], numbered):

@@ -3,7 +3,9 @@
 The first worksheet: A1 holds MARKER, A2 the period, row 3 (hidden) the contest id in A3 and an
 indicator or adjustment id above each value column, row 4 the visible header, then one row per
 unit with its code in column A (hidden) and its name in B. The hidden cells say exactly what
-each value is, so a renamed header or unit changes nothing; empty value cells are skipped.
+each value is, so a renamed header or unit changes nothing; empty value cells are skipped. A
+reporter's workbook (a department's, a unit's: it goes in as a submission) ends with a 说明
+column, keyed EXPLANATION, whose text explains each value of its row.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from arena.errors import BadRequest, ValidationFailed
 from arena.ingest.rows import Problems, RawRow
 
 MARKER = "arena-template/1"
+EXPLANATION = "#explanation"  # the 说明 column's key: no indicator id starts with #
 PERIOD_ROW, KEY_ROW, HEADER_ROW, FIRST_UNIT_ROW = 2, 3, 4, 5
 CODE_COLUMN, NAME_COLUMN, FIRST_VALUE_COLUMN = 1, 2, 3  # 1-based, as openpyxl numbers columns
 
@@ -34,9 +37,10 @@ def _text(value: Any) -> str:
 
 
 def read_template(rows: Iterator[tuple[int, tuple]], contest: str | None, percent, column_letter,
-                  add_row) -> None:
+                  add_row, explanations: bool = False) -> None:
     """Read a fill-in workbook's rows ((sheet row, cells) after the first) into raw rows through
-    ``add_row``; ``percent(cell)`` tells a %-formatted number, which is refused as the CSV reader does."""
+    ``add_row``; ``percent(cell)`` tells a %-formatted number, which is refused as the CSV reader
+    does. ``explanations`` (submissions): the 说明 column is read; elsewhere text in it is refused."""
     period = keys = None
     problems = Problems()
     for n, cells in rows:
@@ -52,15 +56,23 @@ def read_template(rows: Iterator[tuple[int, tuple]], contest: str | None, percen
         elif n >= FIRST_UNIT_ROW:
             if keys is None or not period:
                 raise BadRequest("填报表的隐藏行（期间、指标标识）被删改：请重新下载填报表")
-            _unit_row(n, cells, values, keys, period, problems, percent, column_letter, add_row)
+            _unit_row(n, cells, values, keys, period, problems, percent, column_letter, add_row, explanations)
     if keys is None or not keys:
         raise BadRequest("填报表没有指标列（隐藏的第 3 行是空的）：请重新下载填报表")
     problems.raise_if_any("填报表")
 
 
-def _unit_row(n, cells, values, keys, period, problems, percent, column_letter, add_row) -> None:
-    filled = [i for i in range(FIRST_VALUE_COLUMN - 1, len(values)) if not _blank(values[i])]
+def _unit_row(n, cells, values, keys, period, problems, percent, column_letter, add_row, explanations) -> None:
+    said = next((values[i] for i, key in keys.items() if key == EXPLANATION and i < len(values)), None)
+    said = None if _blank(said) else said
+    filled = [i for i in range(FIRST_VALUE_COLUMN - 1, len(values))
+              if not _blank(values[i]) and keys.get(i) != EXPLANATION]
+    if said is not None and not explanations:
+        problems.add(n, "explanation", f"第 {n} 行写了说明：说明只随报送（submissions）读取，导入成绩时请清空说明列")
+        return
     if not filled:
+        if said is not None:
+            problems.add(n, "explanation", f"第 {n} 行写了说明，但没有填写数值")
         return
     code = values[0] if values else None
     if _blank(code):
@@ -75,4 +87,4 @@ def _unit_row(n, cells, values, keys, period, problems, percent, column_letter, 
             problems.add(n, "value", f"单元格 {where} 是百分比格式，显示 {shown}%，而 Excel 存的是 {values[i]:.15g}："
                                      f"请把该列设为“常规”或“数值”格式，填写 {shown}")
         else:
-            add_row(RawRow(n, code, keys[i], period, values[i], coded=True))
+            add_row(RawRow(n, code, keys[i], period, values[i], explanation=said, coded=True))

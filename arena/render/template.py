@@ -3,7 +3,8 @@
 The layout is arena.ingest.xlsx_template's, which reads it back: names are shown, codes sit in a
 hidden column and a hidden row. Only standard features (data validation, sheet protection
 without a password, frozen panes), so Excel and WPS open it without repairs. Cells a unit has no
-value for (免考核, or its group does not score the indicator) are grey and locked.
+value for (免考核, or its group does not score the indicator) are grey and locked. A department's
+or a unit's workbook, which goes in as a submission, ends with a 说明 column for each row.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from arena.engine.reporting import Reporter, fills
 from arena.engine.result_problems import MAX_ABS
 from arena.engine.rules.model import Contest
-from arena.ingest.xlsx_template import (CODE_COLUMN, FIRST_UNIT_ROW, FIRST_VALUE_COLUMN, HEADER_ROW, KEY_ROW,
-                                        MARKER, NAME_COLUMN, PERIOD_ROW)
+from arena.ingest.xlsx_template import (CODE_COLUMN, EXPLANATION, FIRST_UNIT_ROW, FIRST_VALUE_COLUMN, HEADER_ROW,
+                                        KEY_ROW, MARKER, NAME_COLUMN, PERIOD_ROW)
 from arena.render import words
 from arena.render.workbook import no_formulas
 
@@ -78,6 +79,9 @@ def fill_in_workbook(contest: Contest, period: str, reporter: Reporter,
     wb.properties.title = f"{contest.name} {words.period_label(period)}数据填报表"
     keys, last = reporter.keys, FIRST_VALUE_COLUMN + len(reporter.keys) - 1
     counts = {a.id for a in contest.adjustments}
+    explained = reporter.id != "organizer"  # its workbook goes in as a submission, which reads 说明
+    if explained:
+        last += 1
 
     ws.cell(row=1, column=CODE_COLUMN, value=MARKER)
     ws.cell(row=PERIOD_ROW, column=CODE_COLUMN, value=period)
@@ -85,8 +89,8 @@ def fill_in_workbook(contest: Contest, period: str, reporter: Reporter,
     title = ws.cell(row=1, column=NAME_COLUMN, value=f"{contest.name} {words.period_label(period)}数据填报表")
     title.font = Font(bold=True, size=14)
     info = ws.cell(row=PERIOD_ROW, column=NAME_COLUMN,
-                   value=f"期间 {period} · 填报：{reporter.name} · 只在白色单元格填写数字，不报的留空；"
-                         "请勿增删行列或改动表头，填好后原样上传")
+                   value=f"期间 {period} · 填报：{reporter.name} · 只在白色单元格填写数字，不报的留空"
+                         f"{'（说明列填文字）' if explained else ''}；请勿增删行列或改动表头，填好后原样上传")
     info.font = Font(size=10, color="6B7280")
     for row in (1, PERIOD_ROW):
         ws.merge_cells(start_row=row, start_column=NAME_COLUMN, end_row=row, end_column=max(last, NAME_COLUMN))
@@ -98,6 +102,12 @@ def fill_in_workbook(contest: Contest, period: str, reporter: Reporter,
         ws.cell(row=KEY_ROW, column=c, value=key)
         ws.cell(row=HEADER_ROW, column=c, value=header)
         ws.column_dimensions[get_column_letter(c)].width = _width(header, 12, 24)
+    if explained:
+        swing = contest.reporting.swing
+        header = f"说明（与上月相比变动超过 {swing:.0%} 的须填写）" if swing is not None else "说明"
+        ws.cell(row=KEY_ROW, column=last, value=EXPLANATION)
+        ws.cell(row=HEADER_ROW, column=last, value=header)
+        ws.column_dimensions[get_column_letter(last)].width = 36
     for c in range(CODE_COLUMN, last + 1):
         cell = ws.cell(row=HEADER_ROW, column=c)
         cell.font, cell.fill = Font(bold=True, color="FFFFFF"), HEAD_FILL
@@ -120,6 +130,9 @@ def fill_in_workbook(contest: Contest, period: str, reporter: Reporter,
                 continue
             cell.value = stored.get((code, key))
             cell.protection = OPEN
+        if explained:
+            note = ws.cell(row=r, column=last)
+            note.protection, note.alignment = OPEN, Alignment(wrap_text=True, vertical="top")
     for c, key in enumerate(keys, FIRST_VALUE_COLUMN):
         rule = whole if key in counts else decimal
         for first, end in _runs([fills(contest, code, key) for code in reporter.units]):
