@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from arena.http.db import get_db
 from arena.services import publishing
 from console_client import make_token
@@ -123,3 +125,24 @@ def test_the_notice_of_the_published_list(app):
     assert "关于2026年度总榜结果的通报" in text and "授予甲县“先进单位”称号" in text and "对丙县予以通报批评" in text
     pdf = client.get("/programmes/small-all/notice.pdf")
     assert pdf.status_code == 200 and pdf.data[:5] == b"%PDF-"
+
+
+def test_a_contest_and_a_programme_never_share_an_id(app):
+    from helpers import SMALL_RULES
+
+    from arena import services
+    from arena.errors import Conflict
+    from arena.services import programmes
+
+    client = app.test_client()
+    token, _ = make_token(app, "organizer", "考核办")
+    with app.app_context():
+        programmes.save(get_db(), ONE, actor="test")
+    taken = client.post("/api/contests", data=SMALL_RULES.replace("id: small", "id: small-all").encode(),
+                        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/yaml"})
+    assert taken.status_code == 409 and "is a programme's id" in taken.json["error"]["message"]
+    assert taken.json["error"]["details"] == [{"path": "contest.id", "message": "taken by a programme"}]
+    with app.app_context():
+        assert "small-all" not in {c["id"] for c in services.list_contests(get_db())}
+        with pytest.raises(Conflict, match="is a contest's id"):
+            programmes.save(get_db(), ONE.replace("id: small-all", "id: small"), actor="test")

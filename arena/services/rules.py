@@ -11,7 +11,7 @@ from typing import Any
 from arena.engine.rules import load_rules, rules_sha256
 from arena.engine.rules.model import Contest
 from arena.errors import BadRequest, Conflict
-from arena.store import audit, contests
+from arena.store import audit, contests, programmes
 from arena.store.db import transaction
 from arena.support import clock
 from arena.support.plain_text import clean_note
@@ -55,6 +55,9 @@ def save_rules(db, yaml_text: str, *, actor: str, note: str | None = None,
     )
     with transaction(db):
         exists = contests.contest_exists(db, contest.id)
+        if not exists and programmes.exists(db, contest.id):  # one id, one thing: audit rows name either
+            raise Conflict(f"{contest.id!r} is a programme's id; a contest needs an id of its own",
+                           [{"path": "contest.id", "message": "taken by a programme"}])
         if not exists:
             version = contests.create_contest(**fields, db=db)
             before = None
