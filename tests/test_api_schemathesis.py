@@ -74,7 +74,9 @@ def operations(world):
 
 def test_the_spec_lists_every_operation(api_world):
     labels = {op.label for op in operations(api_world)}
-    assert len(labels) == 51 and "GET /api/contests/{cid}/template/{period}.xlsx" in labels
+    assert len(labels) == 55 and "GET /api/contests/{cid}/template/{period}.xlsx" in labels
+    assert {f"GET /api/programmes/{{pid}}/{kind}/{{period}}.{fmt}"
+            for kind, fmt in (("boards", "png"), ("boards", "svg"), ("notices", "docx"), ("notices", "pdf"))} <= labels
     assert {"POST /api/contests/{cid}/objections", "GET /api/contests/{cid}/notices/{period}.docx",
             "POST /api/contests/{cid}/submissions"} <= labels
 

@@ -146,3 +146,39 @@ def test_a_contest_and_a_programme_never_share_an_id(app):
         assert "small-all" not in {c["id"] for c in services.list_contests(get_db())}
         with pytest.raises(Conflict, match="is a contest's id"):
             programmes.save(get_db(), ONE.replace("id: small-all", "id: small"), actor="test")
+
+
+def test_the_published_lists_board_and_notice_through_the_api(app):
+    import io
+
+    from docx import Document
+    from pypdf import PdfReader
+
+    from arena.services import programmes
+
+    client = app.test_client()
+    with app.app_context():
+        programmes.save(get_db(), ONE, actor="test")
+    before = client.get("/api/programmes/small-all/boards/2026.png")
+    assert before.status_code == 404 and "small-all" in before.json["error"]["message"]
+    with app.app_context():
+        for period in ("2026-01", "2026-02", "2026-03", "2026-Q1", "2026"):
+            publishing.publish(get_db(), "small", period, actor="test")
+        programmes.publish(get_db(), "small-all", actor="test")
+    png = client.get("/api/programmes/small-all/boards/2026.png")
+    assert png.status_code == 200 and png.mimetype == "image/png" and png.data.startswith(b"\x89PNG\r\n\x1a\n")
+    assert client.get("/api/programmes/small-all/boards/2026.png",
+                      headers={"If-None-Match": png.headers["ETag"]}).status_code == 304
+    svg = client.get("/api/programmes/small-all/boards/2026.svg")
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml" and b"<svg" in svg.data
+    docx = client.get("/api/programmes/small-all/notices/2026.docx")
+    assert docx.status_code == 200 and "attachment" in docx.headers["Content-Disposition"]
+    text = "\n".join(p.text for p in Document(io.BytesIO(docx.data)).paragraphs)
+    assert "2026年度总榜" in text and "先进单位" in text
+    pdf = client.get("/api/programmes/small-all/notices/2026.pdf?revision=1")
+    assert pdf.status_code == 200 and "immutable" in pdf.headers["Cache-Control"]
+    assert "先进单位" in "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert client.get("/api/programmes/small-all/notices/2025.docx").status_code == 404
+    malformed = client.get("/api/programmes/small-all/notices/20x6.docx")  # as for a contest's: no such file
+    assert malformed.status_code == 404 and "no period" in malformed.json["error"]["message"]
+    assert client.get("/api/programmes/nope/boards/2026.png").status_code == 404

@@ -42,3 +42,13 @@ def programme_notice(sheet: dict[str, Any], letterhead: Letterhead, names: dict[
                   title=f"关于{year}年度{contest_words(name)}结果的通报", to=letterhead.to, body=tuple(body),
                   date=date_label(sheet.get("published_at")), cc=letterhead.cc, attachments=tables,
                   file_name=f"{year}年度列榜通报")
+
+
+def programme_notice_file(sheet: dict[str, Any], letterhead: Letterhead, names: dict[str, str], honour: str,
+                          penalty: str, fmt: str) -> bytes:
+    """The 通报 of a published list as .docx or .pdf bytes (python-docx and ReportLab load here)."""
+    from arena.render.notice_docx import notice_docx, publication_moment
+    from arena.render.notice_pdf import notice_pdf
+
+    notice = programme_notice(sheet, letterhead, names, honour, penalty)
+    return notice_docx(notice, publication_moment(sheet["published_at"])) if fmt == "docx" else notice_pdf(notice)

@@ -200,6 +200,29 @@ def published(db, pid: str, period: str, revision: int | None = None) -> dict[st
     return sheet
 
 
+def shown(db, pid: str, year: str | None = None, revision: int | None = None
+          ) -> tuple[dict[str, Any], dict[str, str], str, str]:
+    """(sheet, contest id -> name, honour name, penalty name) for a board or 通报: ``year``'s
+    published list (its newest revision, or ``revision``); with no year, the programme's year
+    published if it is, else the draft (the page's way)."""
+    prog, _ = model(db, pid)
+    if year is not None:
+        sheet = published(db, pid, year, revision)
+    else:
+        try:
+            sheet = published(db, pid, str(prog.year))
+        except NotFound:
+            sheet = draft(db, pid)
+    names = {cid: contests.get_contest(db, cid)["name"] for cid in prog.contest_ids}
+    return sheet, names, prog.honours.name, prog.penalties.name
+
+
+def letterhead(db, pid: str):
+    """The letterhead its 通报 is issued under: its first contest's."""
+    first, _ = services.contest_rules(db, model(db, pid)[0].contest_ids[0])
+    return first.letterhead
+
+
 def publish_due(db, now: datetime, *, actor: str = "scheduler") -> list[dict[str, Any]]:
     """The scheduler's pass: publish each programme's year, once, when every contest's year is
     published and it has no publication yet."""

@@ -1,13 +1,17 @@
-"""Programmes (全年列榜单): create or save one, its draft, publish it, its published sheets."""
+"""Programmes (全年列榜单): create or save one, its draft, publish it, its published sheets, and
+the board and 通报 of a published list, like a contest's (drawn on each request, each answer
+named by a strong ETag of its bytes)."""
 
 from __future__ import annotations
+
+import hashlib
 
 from flask import request
 from flask.views import MethodView
 from marshmallow import Schema, fields
 
-from arena.http.api import auth, bodies
-from arena.http.api.base import Blueprint, access, public_json, raw_body
+from arena.http.api import auth, bodies, sheet_schemas
+from arena.http.api.base import ETAG_HEADERS, IF_NONE_MATCH, Blueprint, access, public, public_json, raw_body
 from arena.http.api.sheets import period_of
 from arena.http.db import get_db
 from arena.services import programmes
@@ -86,3 +90,70 @@ class ProgrammeScores(MethodView):
         """The published list (the newest revision; ?revision=n for an older one), with ``stale``"""
         revision = request.args.get("revision", type=int)
         return public_json(programmes.published(get_db(), pid, period_of(period), revision))
+
+
+BINARY = {"type": "string", "format": "binary"}
+FILE_TYPES = {"png": "image/png", "svg": "image/svg+xml",
+              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+              "pdf": "application/pdf"}
+
+
+def _file(pid: str, period: str, fmt: str, revision: int | None):
+    """A board or 通报 of a published revision (404 before the list is published)."""
+    db = get_db()
+    sheet, names, honour, penalty = programmes.shown(db, pid, period_of(period), revision)
+    if fmt in ("png", "svg"):
+        from arena.render.programme_board import programme_board  # matplotlib loads only when asked
+
+        data = programme_board(sheet, names, honour, penalty, fmt=fmt)
+    else:
+        from arena.render.programme_notice import programme_notice_file
+
+        data = programme_notice_file(sheet, programmes.letterhead(db, pid), names, honour, penalty, fmt)
+    response = public(data, hashlib.sha256(data).hexdigest(), mimetype=FILE_TYPES[fmt], immutable=revision is not None)
+    if fmt in ("docx", "pdf"):
+        response.headers["Content-Disposition"] = f'attachment; filename="{pid}-{sheet["period"]}-notice.{fmt}"'
+    return response
+
+
+def _documented(fmt: str, summary: str):
+    def decorate(view):
+        view = blp.arguments(sheet_schemas.RevisionQuery, location="query", as_kwargs=True)(view)
+        view = blp.doc(parameters=[IF_NONE_MATCH], summary=summary)(view)
+        view = access("anyone")(view)
+        view = blp.alt_response(304, description="Not Modified: the ETag still matches")(view)
+        return blp.response(200, BINARY if fmt != "svg" else {"type": "string"}, content_type=FILE_TYPES[fmt],
+                            headers=ETAG_HEADERS)(view)
+    return decorate
+
+
+@blp.route("/programmes/<pid>/boards/<period>.png")
+class ProgrammeBoardPng(MethodView):
+    @_documented("png", "The board of a published list as PNG")
+    def get(self, pid, period, revision=None):
+        """The board of a published list (honours and penalties, each unit's total) as PNG"""
+        return _file(pid, period, "png", revision)
+
+
+@blp.route("/programmes/<pid>/boards/<period>.svg")
+class ProgrammeBoardSvg(MethodView):
+    @_documented("svg", "The board of a published list as SVG")
+    def get(self, pid, period, revision=None):
+        """The board of a published list as SVG"""
+        return _file(pid, period, "svg", revision)
+
+
+@blp.route("/programmes/<pid>/notices/<period>.docx")
+class ProgrammeNoticeDocx(MethodView):
+    @_documented("docx", "The 通报 of a published list as Word")
+    def get(self, pid, period, revision=None):
+        """The 通报 of a published list as Word (GB/T 9704), under its first contest's letterhead"""
+        return _file(pid, period, "docx", revision)
+
+
+@blp.route("/programmes/<pid>/notices/<period>.pdf")
+class ProgrammeNoticePdf(MethodView):
+    @_documented("pdf", "The 通报 of a published list as PDF")
+    def get(self, pid, period, revision=None):
+        """The 通报 of a published list as PDF, A4, its Chinese font embedded"""
+        return _file(pid, period, "pdf", revision)

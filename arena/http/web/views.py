@@ -183,16 +183,8 @@ def webfont_full():
 def _programme(pid: str):
     """(sheet, contest names, honour name, penalty name): the published list, else the draft."""
     from arena.services import programmes
-    from arena.store import contests
 
-    db = _db()
-    prog, _ = programmes.model(db, pid)
-    try:
-        sheet = programmes.published(db, pid, str(prog.year))
-    except NotFound:
-        sheet = programmes.draft(db, pid)
-    names = {cid: contests.get_contest(db, cid)["name"] for cid in prog.contest_ids}
-    return sheet, names, prog.honours.name, prog.penalties.name
+    return programmes.shown(_db(), pid)
 
 
 @bp.get("/programmes/<pid>/board.<fmt>")
@@ -210,10 +202,7 @@ def programme_board(pid: str, fmt: str):
 @bp.get("/programmes/<pid>/notice.<fmt>")
 def programme_notice(pid: str, fmt: str):
     """The 通报 of the published list (Word or PDF); the draft has none."""
-    from arena import services
-    from arena.render.notice_docx import notice_docx, publication_moment
-    from arena.render.notice_pdf import notice_pdf
-    from arena.render.programme_notice import programme_notice as words_of
+    from arena.render.programme_notice import programme_notice_file
     from arena.services import programmes
 
     if fmt not in ("docx", "pdf"):
@@ -221,10 +210,7 @@ def programme_notice(pid: str, fmt: str):
     sheet, names, honour, penalty = _programme(pid)
     if sheet.get("revision") is None:
         raise NotFound(f"programme {pid!r} is not published yet: its 通报 comes with its publication")
-    first, _ = services.contest_rules(_db(), programmes.model(_db(), pid)[0].contest_ids[0])
-    notice = words_of(sheet, first.letterhead, names, honour, penalty)
-    body = (notice_docx(notice, publication_moment(sheet["published_at"])) if fmt == "docx"
-            else notice_pdf(notice))
+    body = programme_notice_file(sheet, programmes.letterhead(_db(), pid), names, honour, penalty, fmt)
     kind = {"docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "pdf": "application/pdf"}
     resp = Response(body, mimetype=kind[fmt])
     resp.headers["Content-Disposition"] = f"attachment; filename=\"{pid}-{sheet['period']}.{fmt}\""
