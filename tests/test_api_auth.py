@@ -70,6 +70,8 @@ API = {
     "/api/programmes/<pid>/draft": {"GET": ("anyone", 404)},
     "/api/programmes/<pid>/publications": {"POST": ("organizer", 404)},
     "/api/programmes/<pid>/scores/<period>": {"GET": ("anyone", 404)},
+    **{f"/api/programmes/<pid>/{kind}/<period>.{fmt}": {"GET": ("anyone", 404)}
+       for kind, fmt in (("boards", "png"), ("boards", "svg"), ("notices", "docx"), ("notices", "pdf"))},
 }
 # Routes outside /api (pages, console, static files): by path prefix, longest first.
 # "anyone may GET": every role gets the same answer, never 401/403/5xx.

@@ -116,44 +116,28 @@ def _file(pid: str, period: str, fmt: str, revision: int | None):
     return response
 
 
-def _documented(fmt: str, summary: str):
-    def decorate(view):
-        view = blp.arguments(sheet_schemas.RevisionQuery, location="query", as_kwargs=True)(view)
-        view = blp.doc(parameters=[IF_NONE_MATCH], summary=summary)(view)
-        view = access("anyone")(view)
-        view = blp.alt_response(304, description="Not Modified: the ETag still matches")(view)
-        return blp.response(200, BINARY if fmt != "svg" else {"type": "string"}, content_type=FILE_TYPES[fmt],
-                            headers=ETAG_HEADERS)(view)
-    return decorate
+FILES = {  # (path part, format): what the spec says of it
+    ("boards", "png"): "The board of a published list (honours and penalties, each unit's total) as PNG",
+    ("boards", "svg"): "The board of a published list as SVG",
+    ("notices", "docx"): "The 通报 of a published list as Word (GB/T 9704), under its first contest's letterhead",
+    ("notices", "pdf"): "The 通报 of a published list as PDF, A4, its Chinese font embedded",
+}
 
 
-@blp.route("/programmes/<pid>/boards/<period>.png")
-class ProgrammeBoardPng(MethodView):
-    @_documented("png", "The board of a published list as PNG")
-    def get(self, pid, period, revision=None):
-        """The board of a published list (honours and penalties, each unit's total) as PNG"""
-        return _file(pid, period, "png", revision)
+def _file_route(kind: str, fmt: str, summary: str) -> None:
+    class ProgrammeFile(MethodView):
+        @blp.response(200, {"type": "string"} if fmt == "svg" else BINARY, content_type=FILE_TYPES[fmt],
+                      headers=ETAG_HEADERS)
+        @blp.alt_response(304, description="Not Modified: the ETag still matches")
+        @access("anyone")
+        @blp.doc(parameters=[IF_NONE_MATCH], summary=summary)
+        @blp.arguments(sheet_schemas.RevisionQuery, location="query", as_kwargs=True)
+        def get(self, pid, period, revision=None):
+            return _file(pid, period, fmt, revision)
+
+    ProgrammeFile.__name__ = f"Programme{kind.title()}{fmt.title()}"
+    blp.route(f"/programmes/<pid>/{kind}/<period>.{fmt}")(ProgrammeFile)
 
 
-@blp.route("/programmes/<pid>/boards/<period>.svg")
-class ProgrammeBoardSvg(MethodView):
-    @_documented("svg", "The board of a published list as SVG")
-    def get(self, pid, period, revision=None):
-        """The board of a published list as SVG"""
-        return _file(pid, period, "svg", revision)
-
-
-@blp.route("/programmes/<pid>/notices/<period>.docx")
-class ProgrammeNoticeDocx(MethodView):
-    @_documented("docx", "The 通报 of a published list as Word")
-    def get(self, pid, period, revision=None):
-        """The 通报 of a published list as Word (GB/T 9704), under its first contest's letterhead"""
-        return _file(pid, period, "docx", revision)
-
-
-@blp.route("/programmes/<pid>/notices/<period>.pdf")
-class ProgrammeNoticePdf(MethodView):
-    @_documented("pdf", "The 通报 of a published list as PDF")
-    def get(self, pid, period, revision=None):
-        """The 通报 of a published list as PDF, A4, its Chinese font embedded"""
-        return _file(pid, period, "pdf", revision)
+for (_kind, _fmt), _summary in FILES.items():
+    _file_route(_kind, _fmt, _summary)
