@@ -136,3 +136,24 @@ def test_a_judge_makes_its_own_token_at_account_and_scores_through_the_api(japp)
     assert "371311" in c.get(f"/jury/{jid}").get_data(as_text=True)
     mine = api.get(f"/api/contests/zs/juries/{jid}", headers={"Authorization": f"Bearer {secret}"}).get_json()["mine"]
     assert mine == {"judge": "judge2", "submitted": False, "sheets": {"371311": {"cx": 25.0, "sx": 45.0}}}
+
+
+def test_a_closed_jurys_reveal_is_in_the_static_export(japp, tmp_path):
+    from arena.export.static_site import export_static
+    from arena.http.db import get_db
+
+    jid = open_jury(japp)
+    out = tmp_path / "site"
+    with japp.app_context():
+        export_static(get_db(), out)
+    assert not (out / "contests" / "zs" / "juries").exists()  # open: nothing to reveal yet
+    close_all(japp, jid)
+    with japp.app_context():
+        export_static(get_db(), out)
+    page = (out / "contests" / "zs" / "juries" / str(jid) / "index.html").read_text(encoding="utf-8")
+    live = japp.test_client().get(f"/contests/zs/juries/{jid}").get_data(as_text=True)
+    section = page[page.index('id="reveal-371311"'):]
+    assert section[:section.index("</section>")] == live[live.index('id="reveal-371311"'):][:section.index("</section>")]
+    script = page[page.index('<script src="') + 13:]
+    script = script[:script.index('"')]
+    assert "reveal" in script and (out / "contests" / "zs" / "juries" / str(jid) / script).resolve().is_file()

@@ -1,7 +1,8 @@
 """`arena export-static DIR`: every publication as files for any static host or CDN.
 
 Written: each published sheet as JSON (every revision), its boards (phone and screen PNG), its
-heat map and Excel workbook, each unit's chart, and the pages as HTML with relative links.
+heat map and Excel workbook, each unit's chart, the pages as HTML with relative links, and
+each closed jury's reveal (public once the jury is closed, as it is live).
 Files other than pages carry a content hash in their name (``board-phone.3f2a9c1e07.png``),
 so they can be cached for ever; pages keep stable names (``index.html``). Nothing unpublished
 is written: the pages, like the live ones, read publications only.
@@ -18,10 +19,10 @@ from typing import Any
 from arena import services
 from arena.http.web import data, glyphs, pages
 from arena.http.web.links import StaticLinks
-from arena.services import staleness
-from arena.support.atomic import write_atomic
+from arena.http.web.reveal import reveal_context
 from arena.render import cache
-from arena.store import publications
+from arena.services import staleness
+from arena.store import juries, publications
 from arena.support.atomic import write_atomic
 
 ASSETS = Path(__file__).parent.parent / "http" / "web" / "static"
@@ -67,7 +68,7 @@ class _Site:
 
 
 def _assets(site: _Site, db) -> None:
-    for name in ("arena.css", "screen.js", "page.js"):
+    for name in ("arena.css", "screen.js", "reveal.js", "page.js"):
         site.put(f"assets/{name}", (ASSETS / name).read_bytes())
     # the glyphs the pages use, as the live app serves them (http.web.glyphs), not the 16 MB font
     name = site.put("assets/cjk-font.woff2", glyphs.page_font_bytes(db, site.instance))
@@ -102,7 +103,14 @@ def _units(db, cid: str) -> list[str]:
     return codes
 
 
+def _reveals(site: _Site, db, cid: str) -> None:
+    """Each closed jury's reveal (揭晓), for the big screen; the host advances it by hand."""
+    for jury in juries.listed(db, cid, status="closed"):
+        site.page(f"contests/{cid}/juries/{jury['id']}/index.html", "reveal.html", reveal_context(db, cid, jury["id"]))
+
+
 def _contest(site: _Site, db, cid: str) -> None:
+    _reveals(site, db, cid)
     periods = list(data.newest_revisions(db, cid))
     if not periods:
         return

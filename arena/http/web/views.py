@@ -100,7 +100,8 @@ def jury_reveal(cid: str, jid: int):
     """The reveal of a closed jury on the big screen (arena.http.web.reveal)."""
     from arena.http.web.reveal import reveal_context
 
-    return _html(pages.render("reveal.html", LiveLinks(), **reveal_context(_db(), cid, jid)))
+    auto = request.args.get("auto", 0, type=int)  # seconds per slide; 0: the host advances
+    return _html(pages.render("reveal.html", LiveLinks(), **reveal_context(_db(), cid, jid, auto)))
 
 
 @bp.get("/contests/<cid>/screen/version")
