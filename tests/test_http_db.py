@@ -118,3 +118,20 @@ def test_a_database_file_replaced_under_a_kept_connection_is_opened_afresh(probe
     copy.replace(live)
     assert client.get("/_test/read").get_json() == {"schema": 99}
     assert closed(probe.seen[0]) and probe.seen[1] is not probe.seen[0]
+
+
+def test_a_kept_connection_holds_no_snapshot_between_requests(probe, tmp_path):
+    # a read left open would pin the WAL: no checkpoint could complete while the worker idles
+    client = probe.test_client()
+    for path in ("/_test/read", "/api/contests", "/api/contests/small", "/contests/small"):
+        client.get(path)
+    other = sqlite3.connect(tmp_path / "arena.db", timeout=0, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("PRAGMA user_version = 7")
+        other.execute("COMMIT")
+        busy, _, _ = other.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+    finally:
+        other.close()
+    assert busy == 0 and not closed(probe.seen[0])
+    assert (tmp_path / "arena.db-wal").stat().st_size == 0
