@@ -88,9 +88,8 @@ def _register_errors(app: Flask) -> None:
     def unexpected(error: Exception):  # a bug: logged in full, answered without internals
         import sqlite3
 
-        from arena.store.db import storage_error
-
         from arena.http.db import spoil_db
+        from arena.store.db import storage_error
 
         spoil_db()  # whatever went wrong, the next request gets a fresh connection
         mapped = storage_error(error) if isinstance(error, sqlite3.Error) else None

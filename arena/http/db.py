@@ -53,7 +53,7 @@ def get_db():
     from arena.errors import ConfigError, Unavailable
     from arena.store.db import connect
 
-    if "db" not in g:
+    if "db_kept" not in g:
         path = current_app.config["DATABASE"]
         slot = _slot()
         kept, slot.kept = getattr(slot, "kept", None), None  # taken: a nested context opens its own
@@ -67,14 +67,14 @@ def get_db():
                 raise Unavailable(f"the database cannot be opened now: {exc}") from None
             kept = _Kept(os.getpid(), path, _file(path), db)
         g.db_kept = kept
-        g.db = kept.db
-    return g.db
+    return g.db_kept.db
 
 
 def close_db(exc: BaseException | None = None) -> None:
-    db, kept = g.pop("db", None), g.pop("db_kept", None)
-    if db is None:
+    kept = g.pop("db_kept", None)
+    if kept is None:
         return
+    db = kept.db
     try:
         clean = exc is None and not g.pop("db_spoilt", False) and not db.conn.in_transaction
         if db.conn.in_transaction:

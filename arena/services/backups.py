@@ -99,6 +99,7 @@ def backup(database: str, target: str | os.PathLike, evidence_dir: str | os.Path
             source.backup(copy)  # every page in one step: one snapshot
             copy.execute("PRAGMA journal_mode = DELETE")  # the backup is a single self-contained file
             found = _check(copy, "the copy")
+            named = _named_evidence(copy)  # the files this snapshot's rows name
         finally:
             copy.close()
             source.close()
@@ -111,11 +112,6 @@ def backup(database: str, target: str | os.PathLike, evidence_dir: str | os.Path
     fsync_dir(target.parent)
     done = {"file": str(target), "bytes": target.stat().st_size, **found, "evidence": None}
     if evidence_dir is not None:
-        copied = sqlite3.connect(f"file:{target.resolve()}?mode=ro", uri=True)
-        try:
-            named = _named_evidence(copied)
-        finally:
-            copied.close()
         done["evidence"] = copy_evidence(named, evidence_dir, evidence_folder(target))
     return done
 
